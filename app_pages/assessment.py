@@ -1,0 +1,138 @@
+"""One question at a time; every answer is stored the moment it is given."""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from app_pages.context import bank_report, current_attempt_id, learner_id, store
+from quiz.messages import t
+from quiz.models import Kind, Question
+from quiz.results import CONFIDENCE_LEVELS
+from quiz.scoring import score_answer
+from quiz.store import Attempt
+
+FEEDBACK_KEY = "practice_feedback"
+
+bank = bank_report().bank
+
+
+def _load_attempt() -> Attempt | None:
+    attempt_id = current_attempt_id()
+    if attempt_id is None or store().attempt_owner(attempt_id) != learner_id():
+        return None
+    return store().attempt(attempt_id)
+
+
+def _show_question(question: Question, position: int, total: int) -> None:
+    skill = bank.skills[bank.skill_of(question.id)]
+    st.caption(t("question_meta", skill=skill.name, level=question.difficulty))
+    st.markdown(question.prompt)
+    if question.code:
+        st.code(question.code, language=question.language or "text")
+    if question.kind is Kind.MULTIPLE:
+        st.caption(t("select_all_that_apply"))
+
+
+def _feedback(attempt: Attempt, question_id: str) -> None:
+    """Practice mode: right or wrong, the right answer, why, and where to learn more."""
+    question = bank.questions[question_id]
+    response = attempt.response_for(question_id)
+    _show_question(question, 0, 0)
+    score = response.score if response else 0.0
+    if response is None or response.skipped:
+        st.info(t("feedback_skipped"))
+    elif score == 1.0:
+        st.success(t("feedback_right"))
+    elif score > 0:
+        st.warning(t("feedback_partial", credit=score))
+    else:
+        st.error(t("feedback_wrong"))
+    if response and response.chosen:
+        st.markdown(t("your_answer") + " " + "; ".join(response.chosen))
+    st.markdown(t("right_answer") + " " + "; ".join(question.correct_texts))
+    st.write(question.explanation)
+    reference = question.reference
+    st.markdown(
+        t("learn_more") + f" [{reference.title}]({reference.url})"
+        if reference.url
+        else t("learn_more") + " " + reference.title
+    )
+    if st.button(t("next_button"), type="primary", key="next"):
+        st.session_state.pop(FEEDBACK_KEY, None)
+        st.rerun()
+
+
+attempt = _load_attempt()
+if attempt is None:
+    st.info(t("no_attempt"))
+    st.page_link("app_pages/home.py", label=t("go_home"), icon="🏠")
+    st.stop()
+
+total = len(attempt.quiz)
+st.progress(attempt.answered / total if total else 1.0, text=t("progress", answered=attempt.answered, total=total))
+
+if st.session_state.get(FEEDBACK_KEY):
+    _feedback(attempt, st.session_state[FEEDBACK_KEY])
+    st.stop()
+
+position = attempt.next_position()
+if position is None:
+    store().finish_attempt(attempt.id)
+    st.switch_page("app_pages/results.py")
+    st.stop()
+
+item = attempt.quiz.items[position]
+question = bank.questions.get(item.question_id)
+if question is None:  # the question was removed from the bank since the attempt started
+    store().record_answer(attempt.id, item.question_id, position, [], 0.0, None, None)
+    st.rerun()
+assert question is not None
+
+shown_key = f"shown-{attempt.id}-{position}"
+st.session_state.setdefault(shown_key, time.monotonic())
+st.subheader(t("question_number", number=position + 1, total=total))
+_show_question(question, position, total)
+choices = question.choices
+ordered = [choices[index].text for index in item.option_order]
+
+with st.form(f"answer-{attempt.id}-{position}", clear_on_submit=False):
+    if question.kind is Kind.MULTIPLE:
+        picked = [text for index, text in enumerate(ordered) if st.checkbox(text, key=f"opt-{position}-{index}")]
+    else:
+        choice = st.radio(t("your_answer_label"), ordered, index=None, key=f"choice-{position}")
+        picked = [choice] if choice is not None else []
+    confidence = st.radio(
+        t("confidence_label"),
+        CONFIDENCE_LEVELS,
+        index=None,
+        format_func=lambda level: t(f"confidence_{level}"),
+        horizontal=True,
+        key=f"confidence-{position}",
+    )
+    submit_col, skip_col = st.columns([1, 1])
+    submitted = submit_col.form_submit_button(t("submit_button"), type="primary")
+    skipped = skip_col.form_submit_button(t("skip_button"))
+
+if submitted and not picked:
+    st.error(t("error_pick_answer"))
+elif submitted and confidence is None:
+    st.error(t("error_pick_confidence"))
+elif submitted or skipped:
+    chosen = [] if skipped else picked
+    seconds = round(time.monotonic() - st.session_state.pop(shown_key, time.monotonic()), 1)
+    store().record_answer(
+        attempt.id,
+        question.id,
+        position,
+        chosen,
+        score_answer(question, chosen),
+        None if skipped else confidence,
+        seconds,
+    )
+    if attempt.quiz.settings.practice:
+        st.session_state[FEEDBACK_KEY] = question.id
+    st.rerun()
+
+st.caption(t("assessment_footer"))

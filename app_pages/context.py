@@ -1,0 +1,67 @@
+"""What every page shares: the cached bank and store, the learner, the current attempt."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from quiz.bank import BankReport, read_bank
+from quiz.messages import t
+from quiz.results import AttemptResult, evaluate_attempt
+from quiz.store import LOCAL_LEARNER, Attempt, Store
+
+ATTEMPT_KEY = "attempt_id"
+
+
+@st.cache_resource(show_spinner=False)
+def bank_report() -> BankReport:
+    """The bank is immutable and loaded once per process; every session shares it."""
+    return read_bank()
+
+
+@st.cache_resource(show_spinner=False)
+def store() -> Store:
+    return Store.open()
+
+
+def learner_id() -> int:
+    if "learner_id" not in st.session_state:
+        st.session_state["learner_id"] = store().learner_id(LOCAL_LEARNER)
+    return int(st.session_state["learner_id"])
+
+
+def current_attempt_id() -> str | None:
+    return st.session_state.get(ATTEMPT_KEY)
+
+
+def set_current_attempt(attempt_id: str) -> None:
+    st.session_state[ATTEMPT_KEY] = attempt_id
+
+
+def latest_finished_attempt() -> Attempt | None:
+    """The attempt the results and plan pages show: this session's, else the learner's last one."""
+    attempt_id = current_attempt_id()
+    if attempt_id is not None:
+        attempt = store().attempt(attempt_id)
+        if attempt is not None and attempt.finished and store().attempt_owner(attempt_id) == learner_id():
+            return attempt
+    finished = store().attempts(learner_id())
+    return finished[-1] if finished else None
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _result_for(attempt_id: str, answered: int, _attempt: Attempt) -> AttemptResult:
+    # A finished attempt never changes, so its results are computed once per process.
+    return evaluate_attempt(bank_report().bank, _attempt)
+
+
+def result_of(attempt: Attempt) -> AttemptResult:
+    return _result_for(attempt.id, attempt.answered, attempt)
+
+
+def show_bank_problems() -> None:
+    problems = bank_report().problems
+    if problems:
+        with st.expander(t("bank_problems_title", count=len(problems)), icon="⚠️"):
+            st.caption(t("bank_problems_help"))
+            for problem in problems[:50]:
+                st.text(str(problem))

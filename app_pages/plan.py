@@ -1,0 +1,74 @@
+"""The training plan: modules that close the gaps, in order, on a week-by-week timeline."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from app_pages.context import bank_report, latest_finished_attempt, result_of
+from quiz import charts
+from quiz.messages import t
+from quiz.planning import Plan, build_plan
+from quiz.results import AttemptResult
+
+bank = bank_report().bank
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _plan(attempt_id: str, hours_per_week: float, start: date, _result: AttemptResult) -> tuple[Plan, object]:
+    plan = build_plan(bank, _result.gaps, hours_per_week, start)
+    return plan, charts.plan_timeline(plan, bank)
+
+
+attempt = latest_finished_attempt()
+if attempt is None:
+    st.info(t("no_results"))
+    st.page_link("app_pages/home.py", label=t("go_home"), icon="🏠")
+    st.stop()
+
+result = result_of(attempt)
+st.title(t("plan_title", role=result.profile.title))
+hours = st.number_input(t("hours_per_week"), min_value=1, max_value=60, value=8, step=1, key="hours_per_week")
+plan, timeline = _plan(attempt.id, float(hours), date.today(), result)
+
+if not plan.items:
+    st.success(t("plan_empty"))
+else:
+    st.write(
+        t(
+            "plan_summary",
+            count=len(plan.items),
+            hours=plan.total_hours,
+            weeks=plan.weeks,
+            date=plan.target_date.isoformat(),
+        )
+    )
+    st.plotly_chart(timeline, key="timeline")
+    for index, item in enumerate(plan.items, start=1):
+        module = item.module
+        with st.container(border=True):
+            st.markdown(f"**{index}. {module.title}**")
+            why = t("plan_why_gap") if item.why == "gap" else t("plan_why_prerequisite")
+            st.caption(
+                t(
+                    "plan_module_meta",
+                    skill=bank.skills[module.skill].name,
+                    level=module.level,
+                    hours=module.hours,
+                    start=item.start.isoformat(),
+                    end=item.end.isoformat(),
+                    why=why,
+                )
+            )
+            for resource in module.resources:
+                cost = t("free") if resource.free else t("paid")
+                label = f"[{resource.title}]({resource.url})" if resource.url else resource.title
+                st.markdown(f"- {label} · {t('resource_' + resource.kind)} · {cost}")
+            st.markdown(t("plan_project", project=module.project))
+
+if bank.career_paths:
+    st.subheader(t("careers_title"))
+    st.caption(t("careers_help"))
+    for career in bank.career_paths:
+        st.markdown(f"**{career.title}** ({t('career_' + career.kind)}): {career.description}")

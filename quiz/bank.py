@@ -1,0 +1,307 @@
+"""Loading the content folder into a validated, immutable `Bank`.
+
+A broken file never takes the rest down: `read_bank` keeps every file that validates and returns
+one `Problem` per fault, naming the file, the item and the field, so both the CLI and the app can
+say exactly what to fix.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from quiz.models import (
+    CareerPath,
+    Module,
+    Profile,
+    ProfileFile,
+    Question,
+    QuestionFile,
+    Review,
+    Skill,
+    SkillFile,
+    TrainingFile,
+)
+
+M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T", Skill, Module, Profile)
+
+SKILLS_FILE = "skills.yaml"
+PROFILES_FILE = "profiles.yaml"
+TRAINING_FILE = "training.yaml"
+SPECIAL_FILES = {SKILLS_FILE, PROFILES_FILE, TRAINING_FILE}
+DEFAULT_CONTENT_DIR = Path(
+    os.environ.get("DEVREADY_CONTENT_DIR") or Path(__file__).resolve().parent.parent / "questions"
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One fault in the content, precise enough to fix without reading a traceback."""
+
+    file: str
+    item: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: item {self.item!r}, field {self.field!r}: {self.message}"
+
+
+class InvalidQuestionBank(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        shown = "\n".join(str(problem) for problem in problems[:20])
+        more = f"\n… and {len(problems) - 20} more" if len(problems) > 20 else ""
+        super().__init__(f"{len(problems)} problem(s) in the question bank:\n{shown}{more}")
+
+
+@dataclass(frozen=True)
+class Bank:
+    skills: dict[str, Skill]
+    profiles: dict[str, Profile]
+    career_paths: tuple[CareerPath, ...]
+    modules: dict[str, Module]
+    questions: dict[str, Question]
+    question_skill: dict[str, str]
+    question_file: dict[str, str]
+    reviews: dict[str, tuple[Review, ...]] = field(default_factory=dict)
+
+    @cached_property
+    def by_skill(self) -> dict[str, tuple[Question, ...]]:
+        grouped: dict[str, list[Question]] = {skill_id: [] for skill_id in self.skills}
+        for question_id, question in self.questions.items():
+            grouped.setdefault(self.question_skill[question_id], []).append(question)
+        return {skill_id: tuple(items) for skill_id, items in grouped.items()}
+
+    def skill_of(self, question_id: str) -> str:
+        return self.question_skill[question_id]
+
+    @cached_property
+    def language_skills(self) -> tuple[str, ...]:
+        return tuple(s.id for s in self.skills.values() if s.category.value == "languages")
+
+
+@dataclass(frozen=True)
+class BankReport:
+    bank: Bank
+    problems: list[Problem]
+
+
+def _item_of(data: Any, location: tuple[int | str, ...], fallback: str) -> str:
+    """The id of the list item a validation error points into, for messages a human can follow."""
+    node = data
+    item = fallback
+    for step in location:
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(node, dict) and isinstance(node.get("id"), str):
+            item = node["id"]
+        elif isinstance(step, int) and item == fallback:
+            item = f"#{step + 1}"
+    return item
+
+
+def _field_of(location: tuple[int | str, ...]) -> str:
+    named = [str(step) for step in location if isinstance(step, str)]
+    return ".".join(named[1:] if len(named) > 1 else named) or "(file)"
+
+
+def _problems_from(error: ValidationError, data: Any, file: str) -> list[Problem]:
+    problems = []
+    for detail in error.errors():
+        location = tuple(detail["loc"])
+        message = detail["msg"].removeprefix("Value error, ")
+        if detail["type"] == "extra_forbidden":
+            message = "unknown key (misspelt?)"
+        problems.append(Problem(file, _item_of(data, location, "(file)"), _field_of(location), message))
+    return problems
+
+
+def _parse(path: Path, model: type[M], problems: list[Problem]) -> M | None:
+    """Parse one file; on failure, record its problems and salvage the items that are valid."""
+    name = path.name
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
+        problems.append(
+            Problem(name, "(file)", "(syntax)", f"YAML syntax error at {where}: {getattr(error, 'problem', error)}")
+        )
+        return None
+    except (OSError, UnicodeDecodeError) as error:
+        problems.append(Problem(name, "(file)", "(file)", f"cannot read: {error}"))
+        return None
+    if not isinstance(data, dict):
+        problems.append(Problem(name, "(file)", "(file)", "expected a mapping at the top of the file"))
+        return None
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        problems.extend(_problems_from(error, data, name))
+    return _salvage(data, model)
+
+
+def _salvage(data: dict[str, Any], model: type[M]) -> M | None:
+    """Drop the invalid list items so one bad question does not hide its whole file."""
+    cleaned: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in model.model_fields:
+            continue
+        annotation = model.model_fields[key].annotation
+        item_type = getattr(annotation, "__args__", (None,))[0]
+        if isinstance(value, list) and isinstance(item_type, type) and issubclass(item_type, BaseModel):
+            kept = []
+            for item in value:
+                try:
+                    kept.append(item_type.model_validate(item))
+                except ValidationError:
+                    continue
+            cleaned[key] = kept
+        else:
+            cleaned[key] = value
+    try:
+        return model.model_validate(cleaned)
+    except ValidationError:
+        return None
+
+
+def read_bank(directory: Path | str = DEFAULT_CONTENT_DIR) -> BankReport:
+    """Load and cross-check every content file in `directory`, keeping what is valid."""
+    root = Path(directory)
+    problems: list[Problem] = []
+    if not root.is_dir():
+        problems.append(Problem(str(root), "(folder)", "(folder)", "content folder not found"))
+        return BankReport(_empty_bank(), problems)
+
+    skills_doc = _parse(root / SKILLS_FILE, SkillFile, problems) if (root / SKILLS_FILE).exists() else None
+    if skills_doc is None and not (root / SKILLS_FILE).exists():
+        problems.append(Problem(SKILLS_FILE, "(file)", "(file)", "missing: every bank needs its skills"))
+    skills = _unique(skills_doc.skills if skills_doc else [], SKILLS_FILE, problems)
+
+    questions: dict[str, Question] = {}
+    question_skill: dict[str, str] = {}
+    question_file: dict[str, str] = {}
+    reviews: dict[str, tuple[Review, ...]] = {}
+    for path in sorted(root.glob("*.yaml")):
+        if path.name in SPECIAL_FILES:
+            continue
+        document = _parse(path, QuestionFile, problems)
+        if document is None:
+            continue
+        if document.skill not in skills:
+            problems.append(Problem(path.name, "(file)", "skill", f"unknown skill {document.skill!r}"))
+            continue
+        reviews[path.name] = tuple(document.reviews)
+        for question in document.questions:
+            if question.id in questions:
+                problems.append(
+                    Problem(path.name, question.id, "id", f"duplicate id, already used in {question_file[question.id]}")
+                )
+                continue
+            questions[question.id] = question
+            question_skill[question.id] = document.skill
+            question_file[question.id] = path.name
+
+    modules = _read_training(root, skills, problems)
+    profiles, careers = _read_profiles(root, skills, problems)
+    bank = Bank(skills, profiles, tuple(careers), modules, questions, question_skill, question_file, reviews)
+    return BankReport(bank, problems)
+
+
+def load_bank(directory: Path | str = DEFAULT_CONTENT_DIR) -> Bank:
+    """Load the bank and refuse it if anything is wrong (for tools and tests)."""
+    report = read_bank(directory)
+    if report.problems:
+        raise InvalidQuestionBank(report.problems)
+    return report.bank
+
+
+def _unique(items: Iterable[T], file: str, problems: list[Problem]) -> dict[str, T]:
+    seen: dict[str, T] = {}
+    for item in items:
+        if item.id in seen:
+            problems.append(Problem(file, item.id, "id", "duplicate id"))
+        else:
+            seen[item.id] = item
+    return seen
+
+
+def _read_training(root: Path, skills: dict[str, Skill], problems: list[Problem]) -> dict[str, Module]:
+    path = root / TRAINING_FILE
+    if not path.exists():
+        problems.append(Problem(TRAINING_FILE, "(file)", "(file)", "missing: the plan needs a training catalogue"))
+        return {}
+    document = _parse(path, TrainingFile, problems)
+    modules = _unique(document.modules if document else [], TRAINING_FILE, problems)
+    for module in modules.values():
+        if module.skill not in skills:
+            problems.append(Problem(TRAINING_FILE, module.id, "skill", f"unknown skill {module.skill!r}"))
+        for prerequisite in module.prerequisites:
+            if prerequisite not in modules:
+                problems.append(Problem(TRAINING_FILE, module.id, "prerequisites", f"unknown module {prerequisite!r}"))
+    for cycle_member in _modules_in_cycles(modules):
+        problems.append(Problem(TRAINING_FILE, cycle_member, "prerequisites", "prerequisites form a cycle"))
+    return modules
+
+
+def _modules_in_cycles(modules: dict[str, Module]) -> list[str]:
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    in_cycle: list[str] = []
+
+    def visit(module_id: str) -> None:
+        state[module_id] = 1
+        for prerequisite in modules[module_id].prerequisites:
+            if prerequisite not in modules:
+                continue
+            if state.get(prerequisite) == 1:
+                in_cycle.append(module_id)
+            elif prerequisite not in state:
+                visit(prerequisite)
+        state[module_id] = 2
+
+    for module_id in modules:
+        if module_id not in state:
+            visit(module_id)
+    return in_cycle
+
+
+def _read_profiles(
+    root: Path, skills: dict[str, Skill], problems: list[Problem]
+) -> tuple[dict[str, Profile], list[CareerPath]]:
+    path = root / PROFILES_FILE
+    if not path.exists():
+        problems.append(Problem(PROFILES_FILE, "(file)", "(file)", "missing: the assessment needs target profiles"))
+        return {}, []
+    document = _parse(path, ProfileFile, problems)
+    if document is None:
+        return {}, []
+    profiles = _unique(document.profiles, PROFILES_FILE, problems)
+    for profile in profiles.values():
+        for skill_id in profile.targets:
+            if skill_id not in skills:
+                problems.append(Problem(PROFILES_FILE, profile.id, f"targets.{skill_id}", "unknown skill"))
+            elif skills[skill_id].category.value == "languages":
+                problems.append(
+                    Problem(PROFILES_FILE, profile.id, f"targets.{skill_id}", "languages go in `language_target`")
+                )
+    for career in document.career_paths:
+        if career.from_profile not in profiles:
+            problems.append(
+                Problem(PROFILES_FILE, career.id, "from_profile", f"unknown profile {career.from_profile!r}")
+            )
+    return profiles, list(document.career_paths)
+
+
+def _empty_bank() -> Bank:
+    return Bank({}, {}, (), {}, {}, {}, {})

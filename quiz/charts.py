@@ -1,0 +1,136 @@
+"""Plotly figures as pure functions of results and plans, so tests can inspect them without a browser.
+
+Colours are the Okabe-Ito palette, readable with the common forms of colour blindness.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from quiz.bank import Bank
+from quiz.messages import t
+from quiz.planning import Plan
+from quiz.results import AttemptResult
+
+BLUE = "#0072B2"
+ORANGE = "#E69F00"
+GREEN = "#009E73"
+VERMILLION = "#D55E00"
+GREY = "#999999"
+_LAYOUT = {"margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "font": {"size": 13}}
+
+
+def _skill_label(bank: Bank, skill_id: str) -> str:
+    return bank.skills[skill_id].name
+
+
+def radar_chart(result: AttemptResult, bank: Bank) -> go.Figure:
+    """Estimated level against the target for every skill measured in the attempt."""
+    gaps = [gap for gap in result.gaps if gap.estimate is not None]
+    labels = [_skill_label(bank, gap.skill_id) for gap in gaps]
+    targets = [gap.target.level for gap in gaps]
+    levels = [round(gap.estimate.level, 2) for gap in gaps if gap.estimate is not None]
+    closed = labels[:1]  # repeat the first point so the outline closes
+    figure = go.Figure()
+    figure.add_trace(
+        go.Scatterpolar(
+            r=targets + targets[:1],
+            theta=labels + closed,
+            name=t("chart_target"),
+            line={"color": ORANGE, "dash": "dash"},
+        )
+    )
+    figure.add_trace(
+        go.Scatterpolar(
+            r=levels + levels[:1], theta=labels + closed, name=t("chart_estimate"), fill="toself", line={"color": BLUE}
+        )
+    )
+    figure.update_layout(
+        title=t("chart_radar_title"),
+        polar={"radialaxis": {"range": [0, 5], "tickvals": [0, 1, 2, 3, 4, 5]}},
+        showlegend=True,
+        **_LAYOUT,
+    )
+    return figure
+
+
+def gap_chart(result: AttemptResult, bank: Bank) -> go.Figure:
+    """Gaps (target minus estimate), largest first, with ±1 SE whiskers."""
+    gaps = sorted((gap for gap in result.gaps if gap.estimate is not None), key=lambda gap: gap.size, reverse=True)
+    colours = [VERMILLION if gap.size > 0 else GREEN for gap in gaps]
+    figure = go.Figure(
+        go.Bar(
+            x=[round(gap.size, 2) for gap in gaps],
+            y=[_skill_label(bank, gap.skill_id) for gap in gaps],
+            orientation="h",
+            marker_color=colours,
+            error_x={
+                "type": "data",
+                "array": [round(gap.estimate.se, 2) for gap in gaps if gap.estimate],
+                "color": GREY,
+            },
+            hovertemplate="%{y}: %{x:.1f} " + t("chart_levels") + "<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        title=t("chart_gap_title"),
+        xaxis_title=t("chart_gap_axis"),
+        yaxis={"autorange": "reversed"},
+        height=max(260, 40 * len(gaps) + 120),
+        **_LAYOUT,
+    )
+    return figure
+
+
+def calibration_chart(result: AttemptResult) -> go.Figure:
+    """Share of answers right at each confidence: a learner who is often certain and wrong stands out."""
+    rows = [row for row in result.calibration if row.answers]
+    labels = [t(f"confidence_{row.confidence}") for row in rows]
+    shares = [row.share_correct or 0.0 for row in rows]
+    colours = [VERMILLION if row.confidence == "certain" and (row.share_correct or 0) < 0.7 else BLUE for row in rows]
+    figure = go.Figure(
+        go.Bar(
+            x=labels,
+            y=shares,
+            marker_color=colours,
+            text=[
+                t("chart_calibration_label", share=share, count=row.answers)
+                for share, row in zip(shares, rows, strict=True)
+            ],
+            textposition="outside",
+        )
+    )
+    figure.update_layout(
+        title=t("chart_calibration_title"),
+        yaxis={"range": [0, 1.15], "tickformat": ".0%", "title": t("chart_calibration_axis")},
+        **_LAYOUT,
+    )
+    return figure
+
+
+def plan_timeline(plan: Plan, bank: Bank) -> go.Figure:
+    """Week-by-week timeline of the plan's modules."""
+    items = list(plan.items)
+    figure = go.Figure(
+        go.Bar(
+            base=[item.start_week for item in items],
+            x=[max(item.end_week - item.start_week, 0.05) for item in items],
+            y=[f"{index + 1}. {item.module.title}" for index, item in enumerate(items)],
+            orientation="h",
+            marker_color=[ORANGE if item.why == "prerequisite" else BLUE for item in items],
+            customdata=[
+                [item.module.hours, _skill_label(bank, item.module.skill), item.end.isoformat()] for item in items
+            ],
+            hovertemplate="%{y}<br>%{customdata[1]} · %{customdata[0]} h · "
+            + t("chart_until")
+            + " %{customdata[2]}<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        title=t("chart_plan_title", weeks=plan.weeks, date=plan.target_date.isoformat()),
+        xaxis={"title": t("chart_plan_axis"), "rangemode": "tozero"},
+        yaxis={"autorange": "reversed"},
+        height=max(260, 34 * len(items) + 120),
+        **_LAYOUT,
+    )
+    return figure

@@ -1,0 +1,97 @@
+"""Everything the results page shows about one attempt, computed once from the stored answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from quiz.bank import Bank
+from quiz.models import Profile, Question
+from quiz.scoring import (
+    Gap,
+    Readiness,
+    ScoredResponse,
+    SkillEstimate,
+    estimate_skills,
+    profile_gaps,
+    readiness,
+)
+from quiz.store import Attempt, Response
+from quiz.summary import readiness_sentence
+
+CONFIDENCE_LEVELS = ("guess", "fairly_sure", "certain")
+
+
+@dataclass(frozen=True)
+class ReviewedAnswer:
+    position: int
+    question: Question
+    skill_id: str
+    response: Response | None  # None: the learner never reached this question
+
+    @property
+    def score(self) -> float:
+        return self.response.score if self.response is not None else 0.0
+
+
+@dataclass(frozen=True)
+class CalibrationRow:
+    confidence: str
+    answers: int
+    correct: float  # mean score of the answers given with this confidence
+
+    @property
+    def share_correct(self) -> float | None:
+        return self.correct / self.answers if self.answers else None
+
+
+@dataclass(frozen=True)
+class AttemptResult:
+    attempt: Attempt
+    profile: Profile
+    estimates: dict[str, SkillEstimate]
+    gaps: list[Gap]
+    readiness: Readiness
+    sentence: str
+    review: list[ReviewedAnswer]
+    calibration: list[CalibrationRow]
+
+    @property
+    def certain_and_wrong(self) -> list[ReviewedAnswer]:
+        return [
+            item
+            for item in self.review
+            if item.response is not None and item.response.confidence == "certain" and item.response.score < 0.5
+        ]
+
+
+def scored_responses(bank: Bank, attempt: Attempt) -> list[ScoredResponse]:
+    return [
+        ScoredResponse(response.question_id, bank.skill_of(response.question_id), response.score)
+        for response in attempt.responses
+        if response.question_id in bank.questions
+    ]
+
+
+def evaluate_attempt(bank: Bank, attempt: Attempt) -> AttemptResult:
+    settings = attempt.quiz.settings
+    profile = bank.profiles[settings.profile_id]
+    estimates = estimate_skills(bank, scored_responses(bank, attempt))
+    gaps = profile_gaps(profile, estimates, settings.languages)
+    ready = readiness(gaps)
+    review = [
+        ReviewedAnswer(
+            position,
+            bank.questions[item.question_id],
+            bank.skill_of(item.question_id),
+            attempt.response_for(item.question_id),
+        )
+        for position, item in enumerate(attempt.quiz.items)
+        if item.question_id in bank.questions
+    ]
+    calibration = []
+    for level in CONFIDENCE_LEVELS:
+        given = [r for r in attempt.responses if r.confidence == level and not r.skipped]
+        calibration.append(CalibrationRow(level, len(given), sum(r.score for r in given)))
+    return AttemptResult(
+        attempt, profile, estimates, gaps, ready, readiness_sentence(ready, gaps, profile, bank), review, calibration
+    )

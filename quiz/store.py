@@ -1,0 +1,317 @@
+"""Persistence of learners, attempts and responses, behind one small interface.
+
+SQLite in a data folder by default; `DATABASE_URL` points at PostgreSQL for a shared deployment.
+Every answer is written (and committed) the moment it is given, so nothing is lost on a reload.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Engine,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+    create_engine,
+    event,
+    select,
+)
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
+
+from quiz.assemble import AssessmentSettings, Length, Quiz, QuizItem
+
+DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+LOCAL_LEARNER = "local"
+
+
+def default_database_url() -> str:
+    if url := os.environ.get("DATABASE_URL"):
+        return url
+    data_dir = Path(os.environ.get("DEVREADY_DATA_DIR", DEFAULT_DATA_DIR))
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{data_dir / 'devready.db'}"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class LearnerRow(Base):
+    __tablename__ = "learners"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class AttemptRow(Base):
+    __tablename__ = "attempts"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), index=True)
+    profile_id: Mapped[str] = mapped_column(String(64))
+    languages: Mapped[list[str]] = mapped_column(JSON)
+    length: Mapped[str] = mapped_column(String(16))
+    focus: Mapped[list[str]] = mapped_column(JSON)
+    practice: Mapped[bool] = mapped_column(Boolean, default=False)
+    items: Mapped[list[Any]] = mapped_column(JSON)
+    skills: Mapped[list[str]] = mapped_column(JSON)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    abandoned: Mapped[bool] = mapped_column(Boolean, default=False)
+    responses: Mapped[list[ResponseRow]] = relationship(back_populates="attempt", order_by="ResponseRow.position")
+
+
+class ResponseRow(Base):
+    __tablename__ = "responses"
+    __table_args__ = (UniqueConstraint("attempt_id", "question_id", name="one_response_per_question"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    attempt_id: Mapped[str] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[str] = mapped_column(String(64))
+    position: Mapped[int] = mapped_column(Integer)
+    chosen: Mapped[list[str]] = mapped_column(JSON)
+    score: Mapped[float] = mapped_column(Float)
+    confidence: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
+    answered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    attempt: Mapped[AttemptRow] = relationship(back_populates="responses")
+
+
+@dataclass(frozen=True)
+class Response:
+    question_id: str
+    position: int
+    chosen: tuple[str, ...]
+    score: float
+    confidence: str | None
+    seconds: float | None
+    answered_at: datetime
+
+    @property
+    def skipped(self) -> bool:
+        return not self.chosen
+
+
+@dataclass(frozen=True)
+class Attempt:
+    id: str
+    quiz: Quiz
+    started_at: datetime
+    finished_at: datetime | None
+    responses: tuple[Response, ...]
+
+    @property
+    def finished(self) -> bool:
+        return self.finished_at is not None
+
+    @property
+    def answered(self) -> int:
+        return len(self.responses)
+
+    def response_for(self, question_id: str) -> Response | None:
+        return next((r for r in self.responses if r.question_id == question_id), None)
+
+    def next_position(self) -> int | None:
+        """The first question not answered yet, or None when every question has an answer."""
+        done = {response.question_id for response in self.responses}
+        return next((i for i, item in enumerate(self.quiz.items) if item.question_id not in done), None)
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    # SQLite hands back naive datetimes; everything we store is UTC.
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
+
+
+def _to_attempt(row: AttemptRow) -> Attempt:
+    settings = AssessmentSettings(
+        row.profile_id, tuple(row.languages), Length(row.length), tuple(row.focus), row.practice
+    )
+    items = tuple(QuizItem(question_id, tuple(order)) for question_id, order in row.items)
+    responses = tuple(
+        Response(
+            r.question_id,
+            r.position,
+            tuple(r.chosen),
+            r.score,
+            r.confidence,
+            r.seconds,
+            _aware(r.answered_at) or _now(),
+        )
+        for r in row.responses
+    )
+    return Attempt(
+        row.id,
+        Quiz(settings, items, tuple(row.skills)),
+        _aware(row.started_at) or _now(),
+        _aware(row.finished_at),
+        responses,
+    )
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _pragmas(connection: Any, _record: Any) -> None:
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
+        cursor.execute("PRAGMA busy_timeout=10000")  # concurrent writers wait instead of failing
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def create_store_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+class Store:
+    """The only door to the database: learners, attempts, responses."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, url: str | None = None) -> Store:
+        from quiz.migrations import upgrade_to_latest
+
+        engine = create_store_engine(url or default_database_url())
+        upgrade_to_latest(engine)
+        return cls(engine)
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        with self._sessions() as session, session.begin():
+            yield session
+
+    def learner_id(self, name: str = LOCAL_LEARNER) -> int:
+        with self._session() as session:
+            learner = session.scalar(select(LearnerRow).where(LearnerRow.name == name))
+            if learner is None:
+                learner = LearnerRow(name=name)
+                session.add(learner)
+                session.flush()
+            return learner.id
+
+    def start_attempt(self, learner_id: int, quiz: Quiz) -> str:
+        attempt_id = str(uuid.uuid4())
+        settings = quiz.settings
+        with self._session() as session:
+            session.add(
+                AttemptRow(
+                    id=attempt_id,
+                    learner_id=learner_id,
+                    profile_id=settings.profile_id,
+                    languages=list(settings.languages),
+                    length=settings.length.value,
+                    focus=list(settings.focus),
+                    practice=settings.practice,
+                    items=[[item.question_id, list(item.option_order)] for item in quiz.items],
+                    skills=list(quiz.skills),
+                )
+            )
+        return attempt_id
+
+    def record_answer(
+        self,
+        attempt_id: str,
+        question_id: str,
+        position: int,
+        chosen: list[str],
+        score: float,
+        confidence: str | None,
+        seconds: float | None,
+    ) -> None:
+        """Store one answer now; answering the same question again replaces the earlier answer."""
+        values = {
+            "attempt_id": attempt_id,
+            "question_id": question_id,
+            "position": position,
+            "chosen": list(chosen),
+            "score": score,
+            "confidence": confidence,
+            "seconds": seconds,
+            "answered_at": _now(),
+        }
+        insert = pg_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
+        statement = insert(ResponseRow).values(**values)
+        statement = statement.on_conflict_do_update(
+            index_elements=["attempt_id", "question_id"],
+            set_={key: statement.excluded[key] for key in ("chosen", "score", "confidence", "seconds", "answered_at")},
+        )
+        with self._session() as session:
+            session.execute(statement)
+
+    def finish_attempt(self, attempt_id: str) -> None:
+        """Mark the attempt finished; finishing twice keeps the first time and creates nothing."""
+        with self._session() as session:
+            row = session.get(AttemptRow, attempt_id)
+            if row is not None and row.finished_at is None:
+                row.finished_at = _now()
+
+    def attempt(self, attempt_id: str) -> Attempt | None:
+        with self._session() as session:
+            row = session.get(AttemptRow, attempt_id)
+            return _to_attempt(row) if row is not None else None
+
+    def attempt_owner(self, attempt_id: str) -> int | None:
+        with self._session() as session:
+            return session.scalar(select(AttemptRow.learner_id).where(AttemptRow.id == attempt_id))
+
+    def unfinished_attempt(self, learner_id: int) -> Attempt | None:
+        with self._session() as session:
+            row = session.scalar(
+                select(AttemptRow)
+                .where(
+                    AttemptRow.learner_id == learner_id,
+                    AttemptRow.finished_at.is_(None),
+                    AttemptRow.abandoned.is_(False),
+                )
+                .order_by(AttemptRow.started_at.desc())
+                .limit(1)
+            )
+            return _to_attempt(row) if row is not None else None
+
+    def abandon_attempt(self, attempt_id: str) -> None:
+        """Set an unfinished attempt aside (the learner chose to start over); its answers are kept."""
+        with self._session() as session:
+            row = session.get(AttemptRow, attempt_id)
+            if row is not None and row.finished_at is None:
+                row.abandoned = True
+
+    def attempts(self, learner_id: int, finished_only: bool = True) -> list[Attempt]:
+        with self._session() as session:
+            query = select(AttemptRow).where(AttemptRow.learner_id == learner_id)
+            if finished_only:
+                query = query.where(AttemptRow.finished_at.is_not(None))
+            rows = session.scalars(query.order_by(AttemptRow.started_at)).all()
+            return [_to_attempt(row) for row in rows]
+
+    def seen_questions(self, learner_id: int) -> set[str]:
+        with self._session() as session:
+            rows = session.scalars(
+                select(ResponseRow.question_id).join(AttemptRow).where(AttemptRow.learner_id == learner_id)
+            ).all()
+            return set(rows)

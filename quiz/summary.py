@@ -1,0 +1,29 @@
+"""The plain sentences that sum up an attempt's result."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from quiz.bank import Bank
+from quiz.messages import t
+from quiz.models import Profile
+from quiz.scoring import Gap, Readiness, gaps_that_matter
+
+
+def _join(names: Sequence[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return t("list_join", head=", ".join(names[:-1]), last=names[-1])
+
+
+def readiness_sentence(readiness: Readiness, gaps: Sequence[Gap], profile: Profile, bank: Bank) -> str:
+    """One plain sentence: the verdict and the gaps that matter most."""
+    role = profile.title.lower()
+    if readiness.verdict == "unknown":
+        return t("verdict_unknown", role=role)
+    verdict = t(f"verdict_{readiness.verdict}", role=role)
+    names = [bank.skills[gap.skill_id].name for gap in gaps_that_matter(gaps)]
+    if names:
+        key = "verdict_with_gap" if len(names) == 1 else "verdict_with_gaps"
+        return t(key, verdict=verdict, skills=_join(names))
+    return t("verdict_no_gaps", verdict=verdict)

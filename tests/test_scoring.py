@@ -1,0 +1,122 @@
+"""Scoring answers, per-skill estimates, gaps, the language rule and readiness."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from quiz.bank import Bank
+from quiz.irt import posterior
+from quiz.models import SkillTarget
+from quiz.scoring import (
+    Gap,
+    ScoredResponse,
+    SkillEstimate,
+    best_language,
+    estimate_skills,
+    profile_gaps,
+    readiness,
+    score_answer,
+)
+
+
+def test_single_choice_scores_one_only_for_the_key(small_bank: Bank) -> None:
+    item = small_bank.questions["sql-l3-0"]
+    assert score_answer(item, ["right answer sql-l3-0"]) == 1.0
+    assert score_answer(item, ["wrong answer one sql-l3-0"]) == 0.0
+
+
+def test_a_skip_scores_zero(small_bank: Bank) -> None:
+    assert score_answer(small_bank.questions["sql-l3-0"], []) == 0.0
+
+
+def test_scenario_options_carry_their_partial_credit(small_bank: Bank) -> None:
+    item = small_bank.questions["team-l2-0"]
+    assert score_answer(item, ["half move 2-0"]) == 0.5
+    assert score_answer(item, ["best move 2-0"]) == 1.0
+
+
+def test_multiple_choice_is_all_or_nothing(small_bank: Bank) -> None:
+    item = small_bank.questions["sql-l3-0"].model_copy(
+        update={
+            "kind": "multiple",
+            "options": [
+                small_bank.questions["sql-l3-0"].options[0],
+                small_bank.questions["sql-l3-0"].options[1].model_copy(update={"correct": True}),
+                small_bank.questions["sql-l3-0"].options[2],
+            ],
+        }
+    )
+    both = [item.options[0].text, item.options[1].text]
+    assert score_answer(item, both) == 1.0
+    assert score_answer(item, both[:1]) == 0.0
+    assert score_answer(item, [*both, item.options[2].text]) == 0.0
+
+
+def _estimate(skill: str, answers: list[tuple[float, float]]) -> SkillEstimate:
+    from quiz.irt import ItemResponse
+
+    post = posterior([ItemResponse(1.5, b, s) for b, s in answers])
+    return SkillEstimate(skill, post.mean, post.sd, len(answers), post)
+
+
+def test_estimates_group_answers_by_skill(small_bank: Bank) -> None:
+    responses = [
+        ScoredResponse("sql-l3-0", "sql", 1.0),
+        ScoredResponse("sql-l4-0", "sql", 1.0),
+        ScoredResponse("git-l3-0", "git", 0.0),
+    ]
+    estimates = estimate_skills(small_bank, responses)
+    assert set(estimates) == {"sql", "git"}
+    assert estimates["sql"].answers == 2
+    assert estimates["sql"].level > 3 > estimates["git"].level
+
+
+def test_gap_is_target_minus_estimated_level() -> None:
+    estimate = _estimate("sql", [(0.0, 1.0), (0.0, 0.0)])  # ability 0: level 3
+    gap = Gap("sql", SkillTarget(level=4, weight=2), estimate)
+    assert gap.size == pytest.approx(1.0, abs=1e-6)
+    assert gap.priority == pytest.approx(2.0, abs=1e-6)
+
+
+def test_gap_is_negative_when_the_estimate_exceeds_the_target() -> None:
+    estimate = _estimate("sql", [(0.0, 1.0), (0.0, 0.0)])
+    assert Gap("sql", SkillTarget(level=2, weight=1), estimate).size == pytest.approx(-1.0, abs=1e-6)
+
+
+def test_the_best_chosen_language_counts() -> None:
+    strong = _estimate("python", [(0.0, 1.0)] * 4)
+    weak = _estimate("java", [(0.0, 0.0)] * 4)
+    target = SkillTarget(level=3, weight=3)
+    assert best_language({"python": strong, "java": weak}, ["java", "python"], target) == "python"
+
+
+def test_profile_gaps_use_one_language_and_every_target(small_bank: Bank) -> None:
+    estimates = {"python": _estimate("python", [(0.0, 1.0)] * 3), "java": _estimate("java", [(0.0, 0.0)] * 3)}
+    gaps = profile_gaps(small_bank.profiles["junior"], estimates, ["python", "java"])
+    assert sorted(gap.skill_id for gap in gaps) == ["git", "python", "sql", "teamwork"]
+    assert [gap.is_language for gap in gaps if gap.skill_id == "python"] == [True]
+
+
+def test_readiness_is_the_weighted_expected_share_of_targets_met() -> None:
+    # Two measured skills meeting their targets with p = 0.9 (weight 3) and p = 0.2 (weight 1):
+    # mean (3·0.9 + 1·0.2) / 4 = 0.725; SD √(9·0.09 + 1·0.16) / 4 = √0.97 / 4 = 0.2462.
+    class Fixed(Gap):
+        @property
+        def probability_meets(self) -> float:
+            return {"a": 0.9, "b": 0.2}[self.skill_id]
+
+    three = _estimate("a", [(0.0, 1.0)] * 3)
+    gaps = [Fixed("a", SkillTarget(level=3, weight=3), three), Fixed("b", SkillTarget(level=3, weight=1), three)]
+    result = readiness(gaps)
+    assert result.value == pytest.approx(0.725)
+    assert result.sd == pytest.approx(math.sqrt(0.97) / 4)
+    assert result.verdict == "close"
+
+
+def test_skills_with_too_few_answers_do_not_count_towards_readiness() -> None:
+    two = _estimate("a", [(0.0, 1.0)] * 2)
+    result = readiness([Gap("a", SkillTarget(level=3, weight=1), two)])
+    assert result.skills_measured == 0
+    assert result.verdict == "unknown"
