@@ -114,13 +114,14 @@ def assemble_quiz(
 ) -> Quiz:
     """A fixed form for `settings`: no repeats, unseen questions first, options shuffled."""
     rng = rng or random.Random()
+    slots = skills_to_measure(bank, settings)  # validates the profile and skills first
     profile = bank.profiles[settings.profile_id]
     budget = QUESTION_BUDGET[settings.length]
     per_skill = PER_SKILL[settings.length]
     picked: list[list[Question]] = []
     measured: list[str] = []
     total = 0
-    for slot in skills_to_measure(bank, settings):
+    for slot in slots:
         if total >= budget:
             break
         for skill_id in slot:

@@ -37,9 +37,12 @@ SKILLS_FILE = "skills.yaml"
 PROFILES_FILE = "profiles.yaml"
 TRAINING_FILE = "training.yaml"
 SPECIAL_FILES = {SKILLS_FILE, PROFILES_FILE, TRAINING_FILE}
-DEFAULT_CONTENT_DIR = Path(
-    os.environ.get("DEVREADY_CONTENT_DIR") or Path(__file__).resolve().parent.parent / "questions"
-)
+DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent.parent / "questions"
+
+
+def content_dir() -> Path:
+    """The content folder: `DEVREADY_CONTENT_DIR` if set, else the repository's `questions/`."""
+    return Path(os.environ.get("DEVREADY_CONTENT_DIR") or DEFAULT_CONTENT_DIR)
 
 
 @dataclass(frozen=True)
@@ -176,9 +179,9 @@ def _salvage(data: dict[str, Any], model: type[M]) -> M | None:
         return None
 
 
-def read_bank(directory: Path | str = DEFAULT_CONTENT_DIR) -> BankReport:
+def read_bank(directory: Path | str | None = None) -> BankReport:
     """Load and cross-check every content file in `directory`, keeping what is valid."""
-    root = Path(directory)
+    root = Path(directory) if directory is not None else content_dir()
     problems: list[Problem] = []
     if not root.is_dir():
         problems.append(Problem(str(root), "(folder)", "(folder)", "content folder not found"))
@@ -219,7 +222,7 @@ def read_bank(directory: Path | str = DEFAULT_CONTENT_DIR) -> BankReport:
     return BankReport(bank, problems)
 
 
-def load_bank(directory: Path | str = DEFAULT_CONTENT_DIR) -> Bank:
+def load_bank(directory: Path | str | None = None) -> Bank:
     """Load the bank and refuse it if anything is wrong (for tools and tests)."""
     report = read_bank(directory)
     if report.problems:

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from quiz.bank import DEFAULT_CONTENT_DIR, Bank, read_bank
+from quiz.bank import Bank, read_bank
 from quiz.lint import lint_bank
 
 
@@ -26,7 +26,7 @@ def bank_stats(bank: Bank) -> dict[str, object]:
     return {"total": len(bank.questions), "skills": skills}
 
 
-def _check(path: Path) -> int:
+def _check(path: Path | None) -> int:
     report = read_bank(path)
     problems = [*report.problems, *lint_bank(report.bank)]
     for problem in problems:
@@ -40,7 +40,7 @@ def _check(path: Path) -> int:
     return 0
 
 
-def _stats(path: Path, as_json: bool) -> int:
+def _stats(path: Path | None, as_json: bool) -> int:
     report = read_bank(path)
     stats = bank_stats(report.bank)
     if as_json:
@@ -54,7 +54,7 @@ def _stats(path: Path, as_json: bool) -> int:
     return 1 if report.problems else 0
 
 
-def _verify(path: Path, only: list[str]) -> int:
+def _verify(path: Path | None, only: list[str]) -> int:
     from quiz.verify import verify_bank
 
     report = read_bank(path)
@@ -70,12 +70,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m quiz", description="DevReady question bank tool")
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("check", help="validate every content file; exit 1 on any problem")
-    check.add_argument("path", nargs="?", type=Path, default=DEFAULT_CONTENT_DIR)
+    check.add_argument("path", nargs="?", type=Path, default=None)
     stats = commands.add_parser("stats", help="count questions per skill and difficulty")
-    stats.add_argument("path", nargs="?", type=Path, default=DEFAULT_CONTENT_DIR)
+    stats.add_argument("path", nargs="?", type=Path, default=None)
     stats.add_argument("--json", action="store_true", help="machine-readable output")
     verify = commands.add_parser("verify", help="run every executable answer key")
-    verify.add_argument("path", nargs="?", type=Path, default=DEFAULT_CONTENT_DIR)
+    verify.add_argument("path", nargs="?", type=Path, default=None)
     verify.add_argument("--only", nargs="*", default=[], help="question ids or skill ids to run")
     args = parser.parse_args(argv)
     if args.command == "check":

@@ -1,0 +1,145 @@
+"""The app as a learner uses it, through Streamlit's AppTest: start, answer, results, plan, resume."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from quiz.assemble import Length
+from quiz.store import Store
+from tests.conftest import content, write_content
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+PAGES = ["app_pages/home.py", "app_pages/assessment.py", "app_pages/results.py", "app_pages/plan.py"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_app(data_dir: Path) -> Iterator[None]:
+    st.cache_resource.clear()  # the bank and store are cached per process; each test gets its own
+    yield
+    st.cache_resource.clear()
+
+
+def _app() -> AppTest:
+    return AppTest.from_file(APP, default_timeout=60).run()
+
+
+def _start(at: AppTest, length: str = "quick", practice: bool = False) -> AppTest:
+    at.radio(key="length").set_value(Length(length))
+    if practice:
+        at.toggle(key="practice").set_value(True)
+    at.button(key="FormSubmitter:settings-Start the assessment").click()
+    return at.run()
+
+
+def _answer_current(at: AppTest, confidence: str = "fairly_sure", skip: bool = False) -> AppTest:
+    if skip:
+        return next(b for b in at.button if b.label == "Skip").click().run()
+    choices = [r for r in at.radio if r.key and r.key.startswith("choice-")]
+    if choices:
+        choices[0].set_value(choices[0].options[0])
+    else:
+        next(c for c in at.checkbox if c.key and c.key.startswith("opt-")).check()
+    next(r for r in at.radio if r.key and r.key.startswith("confidence-")).set_value(confidence)
+    return next(b for b in at.button if b.label == "Submit answer").click().run()
+
+
+def _on_question_page(at: AppTest) -> bool:
+    return any(r.key and r.key.startswith("confidence-") for r in at.radio)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_without_an_exception(page: str) -> None:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page(page).run()
+    assert not at.exception
+
+
+def test_home_explains_the_assessment_and_offers_the_settings() -> None:
+    at = _app()
+    assert "measures your back-end skills" in at.markdown[0].value
+    assert list(at.selectbox(key="profile").options) == [
+        "Junior back-end developer",
+        "Mid-level back-end developer",
+        "Senior back-end developer",
+    ]
+    assert "Python" in at.multiselect(key="languages").options
+
+
+def test_a_quick_assessment_reaches_the_results_and_the_plan() -> None:
+    at = _start(_app())
+    assert at.subheader[0].value.startswith("Question 1 of ")
+    total = int(at.subheader[0].value.rsplit(" ", 1)[1])
+    assert 14 <= total <= 18
+    for index in range(total):
+        assert "answered" in at.get("progress")[0].proto.text
+        at = _answer_current(at, confidence="certain", skip=index == 2)
+        assert not at.exception
+    assert not _on_question_page(at)
+    assert at.title[0].value.startswith("Your results")
+    assert at.metric[0].label == "Readiness"
+    assert "±" in at.metric[0].value
+    assert len(at.get("plotly_chart")) == 3
+    assert len(at.expander) >= total
+    at.switch_page("app_pages/plan.py").run()
+    assert not at.exception
+    assert at.title[0].value.startswith("Your training plan")
+    at.number_input(key="hours_per_week").set_value(4).run()
+    assert not at.exception
+
+
+def test_the_assessment_refuses_an_answer_without_a_confidence() -> None:
+    at = _start(_app())
+    radio = next(r for r in at.radio if r.key and r.key.startswith("choice-"))
+    radio.set_value(radio.options[0])
+    next(b for b in at.button if b.label == "Submit answer").click().run()
+    assert "Say how sure you are" in at.error[0].value
+    assert at.subheader[0].value.startswith("Question 1 of")
+
+
+def test_practice_mode_shows_the_answer_and_explanation_straight_away() -> None:
+    at = _answer_current(_start(_app(), practice=True))
+    assert any(line.value.startswith("**Best answer:**") for line in at.markdown)
+    next(b for b in at.button if b.label == "Next question").click().run()
+    assert at.subheader[0].value.startswith("Question 2 of")
+
+
+def test_rebuilding_the_app_offers_to_resume_with_the_same_questions(data_dir: Path) -> None:
+    at = _start(_app())
+    first_prompt = None
+    for _ in range(5):
+        at = _answer_current(at)
+    first_prompt = at.markdown[0].value
+    st.cache_resource.clear()
+    again = _app()  # a new session against the same database: a reload, a closed tab, a restarted server
+    resume = next(b for b in again.button if b.label.startswith("Resume"))
+    assert "5 of" in resume.label
+    resume.click().run()
+    assert again.subheader[0].value.startswith("Question 6 of")
+    assert again.markdown[0].value == first_prompt
+    total = int(again.subheader[0].value.rsplit(" ", 1)[1])
+    for _ in range(total - 5):
+        again = _answer_current(again)
+    store = Store.open()
+    attempts = store.attempts(store.learner_id())
+    assert len(attempts) == 1
+    assert attempts[0].answered == total
+    assert len({r.question_id for r in attempts[0].responses}) == total
+
+
+def test_a_broken_question_file_is_reported_and_the_rest_still_works(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = content()
+    files["git.yaml"] = "skill: git\nquestions: [\n"
+    folder = write_content(tmp_path / "broken", files)
+    monkeypatch.setenv("DEVREADY_CONTENT_DIR", str(folder))
+    at = _app()
+    assert not at.exception
+    assert "problem(s) in the question files" in at.expander[0].label
+    at = _start(at)
+    assert at.subheader[0].value.startswith("Question 1 of")
