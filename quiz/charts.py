@@ -49,7 +49,9 @@ def radar_chart(result: AttemptResult, bank: Bank) -> go.Figure:
         title=t("chart_radar_title"),
         polar={"radialaxis": {"range": [0, 5], "tickvals": [0, 1, 2, 3, 4, 5]}},
         showlegend=True,
-        **_LAYOUT,
+        legend={"orientation": "h", "y": -0.08},
+        margin={"l": 90, "r": 90, "t": 60, "b": 40},
+        font={"size": 13},
     )
     return figure
 

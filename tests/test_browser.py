@@ -1,0 +1,141 @@
+"""A learner's quick assessment in a real headless Chromium against the real server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ci_requires
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = ROOT / "test-artifacts"
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    port = _free_port()
+    env = {**os.environ, "DEVREADY_DATA_DIR": str(tmp_path / "data")}
+    env.pop("DATABASE_URL", None)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.headless=true",
+            f"--server.port={port}",
+            "--server.address=127.0.0.1",
+            "--browser.gatherUsageStats=false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                    if answer.read() == b"ok":
+                        break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            pytest.fail("the Streamlit server did not become healthy within 60 s")
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture
+def page(server: str):  # type: ignore[no-untyped-def]
+    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
+        ci_requires(f"Debian's Chromium at {CHROMIUM} (make test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        context = browser.new_context(viewport={"width": 1100, "height": 1400})
+        tab = context.new_page()
+        tab.set_default_timeout(30_000)
+        tab.goto(server)
+        yield tab
+        browser.close()
+
+
+def _answer_question(page, position: int) -> None:  # type: ignore[no-untyped-def]
+    # Widgets carry their key as a CSS class, so a stale element of the previous question never matches.
+    single = page.locator(f".st-key-choice-{position}")
+    multiple = page.locator(f".st-key-opt-{position}-0")
+    single.or_(multiple).first.wait_for()
+    from playwright.sync_api import expect
+
+    page.wait_for_load_state("networkidle")
+    target = single if single.count() else multiple
+    target.locator("label:has(input)").first.click()
+    expect(target.locator("input").first).to_be_checked()
+    confidence = page.locator(f".st-key-confidence-{position}")
+    confidence.locator("label:has(input)").nth(1).click()
+    expect(confidence.locator("input").nth(1)).to_be_checked()
+    page.get_by_role("button", name="Submit answer").click()
+
+
+def test_a_learner_completes_a_quick_assessment_and_sees_results_and_plan(page) -> None:  # type: ignore[no-untyped-def]
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.get_by_text("Are you ready for a back-end developer job?").wait_for()
+    page.get_by_text("Quick (≈ 15 questions)").click()
+    page.screenshot(path=str(ARTIFACTS / "home.png"), full_page=True)
+    page.get_by_role("button", name="Start the assessment").click()
+    page.get_by_text("Question 1 of").wait_for()
+    total = int(page.get_by_text("Question 1 of").inner_text().rsplit(" ", 1)[1])
+    for number in range(1, total + 1):
+        try:
+            page.get_by_text(f"Question {number} of {total}").wait_for()
+        except Exception:
+            page.screenshot(path=str(ARTIFACTS / "stuck.png"), full_page=True)
+            raise
+        if number == 1:
+            page.screenshot(path=str(ARTIFACTS / "question.png"), full_page=True)
+        _answer_question(page, number - 1)
+    page.get_by_text("Your results").wait_for()
+    page.get_by_text("Readiness").first.wait_for()
+    page.locator(".js-plotly-plot").first.wait_for()
+    page.screenshot(path=str(ARTIFACTS / "results.png"), full_page=True)
+    page.get_by_role("link", name="See your training plan").click()
+    page.get_by_text("Your training plan towards").wait_for()
+    page.screenshot(path=str(ARTIFACTS / "plan.png"), full_page=True)
+    assert page.get_by_text("Hours you can study per week").is_visible()
