@@ -91,7 +91,7 @@ def page(server: str):  # type: ignore[no-untyped-def]
         )
         context = browser.new_context(viewport={"width": 1100, "height": 1400})
         tab = context.new_page()
-        tab.set_default_timeout(30_000)
+        tab.set_default_timeout(60_000)
         tab.goto(server)
         yield tab
         browser.close()

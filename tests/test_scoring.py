@@ -120,3 +120,21 @@ def test_skills_with_too_few_answers_do_not_count_towards_readiness() -> None:
     result = readiness([Gap("a", SkillTarget(level=3, weight=1), two)])
     assert result.skills_measured == 0
     assert result.verdict == "unknown"
+
+
+def test_the_worked_example_of_docs_scoring_md_holds() -> None:
+    from quiz.irt import ItemResponse
+
+    sql = posterior([ItemResponse(1.5, 0.0, 1.0), ItemResponse(1.5, -1.0, 1.0), ItemResponse(1.5, 1.0, 0.0)])
+    git = posterior([ItemResponse(1.5, 0.0, 0.0), ItemResponse(1.5, -1.0, 1.0), ItemResponse(1.5, 1.0, 0.0)])
+    team = posterior([ItemResponse(1.5, -1.0, 0.5), ItemResponse(1.5, 0.0, 1.0), ItemResponse(1.5, -2.0, 1.0)])
+    assert (round(sql.mean, 3), round(sql.sd, 3), round(sql.probability_at_least(0.0), 3)) == (0.355, 0.691, 0.722)
+    assert (round(git.mean, 3), round(git.probability_at_least(0.0), 3)) == (-0.355, 0.330)
+    assert (round(team.mean, 3), round(team.probability_at_least(-1.0), 3)) == (0.244, 0.965)
+    gaps = [
+        Gap("sql", SkillTarget(level=3, weight=3), SkillEstimate("sql", sql.mean, sql.sd, 3, sql)),
+        Gap("git", SkillTarget(level=3, weight=3), SkillEstimate("git", git.mean, git.sd, 3, git)),
+        Gap("teamwork", SkillTarget(level=2, weight=2), SkillEstimate("teamwork", team.mean, team.sd, 3, team)),
+    ]
+    result = readiness(gaps)
+    assert (round(result.value, 3), round(result.sd, 3)) == (0.635, 0.248)

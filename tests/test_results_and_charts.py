@@ -1,0 +1,86 @@
+"""Results of an attempt and the figures built from them, inspected without a browser."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime
+
+import pytest
+
+from quiz import charts
+from quiz.assemble import AssessmentSettings, Length, assemble_quiz
+from quiz.bank import Bank
+from quiz.planning import build_plan
+from quiz.results import AttemptResult, evaluate_attempt
+from quiz.scoring import score_answer
+from quiz.store import Attempt, Response
+
+NOW = datetime(2026, 11, 26, tzinfo=UTC)
+
+
+def _attempt(bank: Bank, right: set[str] | None = None, confidence: str = "certain") -> Attempt:
+    quiz = assemble_quiz(bank, AssessmentSettings("junior", ("python",), Length.QUICK), rng=random.Random(7))
+    responses = []
+    for position, item in enumerate(quiz.items):
+        question = bank.questions[item.question_id]
+        is_right = right is None or bank.skill_of(item.question_id) in right
+        chosen = question.correct_texts[:1] if is_right else [question.choices[-1].text]
+        responses.append(
+            Response(item.question_id, position, tuple(chosen), score_answer(question, chosen), confidence, 5.0, NOW)
+        )
+    return Attempt("a1", quiz, NOW, NOW, tuple(responses))
+
+
+@pytest.fixture
+def mixed(small_bank: Bank) -> AttemptResult:
+    return evaluate_attempt(small_bank, _attempt(small_bank, right={"python", "teamwork"}))
+
+
+def test_results_name_the_gaps_that_matter_in_one_sentence(mixed: AttemptResult) -> None:
+    assert (
+        mixed.sentence
+        == "Not yet ready for junior back-end developer roles; SQL and Git are the gaps that matter most."
+    )
+
+
+def test_all_right_answers_read_as_likely_ready(small_bank: Bank) -> None:
+    result = evaluate_attempt(small_bank, _attempt(small_bank))
+    assert result.readiness.verdict == "ready"
+    assert result.sentence.startswith("Likely ready for junior back-end developer roles")
+
+
+def test_certain_and_wrong_answers_stand_out(mixed: AttemptResult) -> None:
+    assert {item.skill_id for item in mixed.certain_and_wrong} == {"sql", "git"}
+    certain = next(row for row in mixed.calibration if row.confidence == "certain")
+    assert certain.answers == 12
+    assert certain.share_correct == pytest.approx(0.5)
+
+
+def test_the_radar_compares_estimate_and_target_per_measured_skill(mixed: AttemptResult, small_bank: Bank) -> None:
+    figure = charts.radar_chart(mixed, small_bank)
+    target, estimate = figure.data
+    assert set(target.theta) == {"SQL", "Python", "Git", "Teamwork"}
+    assert target.theta[0] == target.theta[-1]  # the outline closes
+    assert max(estimate.r) <= 5 and min(estimate.r) >= 0
+    assert figure.layout.polar.radialaxis.range == (0, 5)
+
+
+def test_the_gap_chart_puts_the_largest_gap_first_with_error_bars(mixed: AttemptResult, small_bank: Bank) -> None:
+    bar = charts.gap_chart(mixed, small_bank).data[0]
+    assert list(bar.x) == sorted(bar.x, reverse=True)
+    assert bar.y[0] in {"SQL", "Git"}
+    assert len(bar.error_x.array) == len(bar.x)
+
+
+def test_the_calibration_chart_shows_the_share_right_per_confidence(mixed: AttemptResult) -> None:
+    bar = charts.calibration_chart(mixed).data[0]
+    assert list(bar.x) == ["Certain"]
+    assert list(bar.y) == [pytest.approx(0.5)]
+
+
+def test_the_plan_timeline_has_one_bar_per_module_in_order(mixed: AttemptResult, small_bank: Bank) -> None:
+    plan = build_plan(small_bank, mixed.gaps, 5, date(2026, 1, 5))
+    bar = charts.plan_timeline(plan, small_bank).data[0]
+    assert len(bar.y) == len(plan.items) > 0
+    assert list(bar.base) == sorted(bar.base)
+    assert "weeks" in charts.plan_timeline(plan, small_bank).layout.title.text
