@@ -22,7 +22,8 @@ def _load_attempt() -> Attempt | None:
     attempt_id = current_attempt_id()
     if attempt_id is None or store().attempt_owner(attempt_id) != learner_id():
         return None
-    return store().attempt(attempt_id)
+    attempt = store().attempt(attempt_id)
+    return None if attempt is None or attempt.abandoned else attempt
 
 
 def _show_question(question: Question, position: int, total: int) -> None:
@@ -73,8 +74,9 @@ if attempt is None:
 total = len(attempt.quiz)
 st.progress(attempt.answered / total if total else 1.0, text=t("progress", answered=attempt.answered, total=total))
 
-if st.session_state.get(FEEDBACK_KEY):
-    _feedback(attempt, st.session_state[FEEDBACK_KEY])
+feedback = st.session_state.get(FEEDBACK_KEY)
+if feedback and feedback[0] == attempt.id:
+    _feedback(attempt, feedback[1])
     st.stop()
 
 position = attempt.next_position()
@@ -132,7 +134,7 @@ elif submitted or skipped:
         seconds,
     )
     if attempt.quiz.settings.practice:
-        st.session_state[FEEDBACK_KEY] = question.id
+        st.session_state[FEEDBACK_KEY] = (attempt.id, question.id)
     st.rerun()
 
 st.caption(t("assessment_footer"))

@@ -35,6 +35,12 @@ def current_attempt_id() -> str | None:
 
 def set_current_attempt(attempt_id: str) -> None:
     st.session_state[ATTEMPT_KEY] = attempt_id
+    st.session_state.pop("practice_feedback", None)
+
+
+def clear_current_attempt() -> None:
+    st.session_state.pop(ATTEMPT_KEY, None)
+    st.session_state.pop("practice_feedback", None)
 
 
 def latest_finished_attempt() -> Attempt | None:
@@ -44,8 +50,7 @@ def latest_finished_attempt() -> Attempt | None:
         attempt = store().attempt(attempt_id)
         if attempt is not None and attempt.finished and store().attempt_owner(attempt_id) == learner_id():
             return attempt
-    finished = store().attempts(learner_id())
-    return finished[-1] if finished else None
+    return store().latest_finished_attempt(learner_id())
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -65,3 +70,40 @@ def show_bank_problems() -> None:
             st.caption(t("bank_problems_help"))
             for problem in problems[:50]:
                 st.text(str(problem))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _report_html(attempt_id: str, _result: AttemptResult) -> str:
+    from quiz.report import render_report
+
+    return render_report(_result, bank_report().bank)
+
+
+def show_exports(result: AttemptResult, key: str) -> None:
+    """Download buttons: my data as CSV and JSON, and the HTML report of `result`'s attempt."""
+    from quiz.export import attempts_to_csv, attempts_to_json
+
+    attempts = store().attempts(learner_id(), finished_only=False)
+    stamp = result.attempt.started_at.strftime("%Y%m%d-%H%M")
+    csv_col, json_col, html_col = st.columns(3)
+    csv_col.download_button(
+        t("download_csv"),
+        attempts_to_csv(attempts, bank_report().bank),
+        file_name="devready-history.csv",
+        mime="text/csv",
+        key=f"{key}-csv",
+    )
+    json_col.download_button(
+        t("download_json"),
+        attempts_to_json(attempts),
+        file_name="devready-history.json",
+        mime="application/json",
+        key=f"{key}-json",
+    )
+    html_col.download_button(
+        t("download_report"),
+        _report_html(result.attempt.id, result),
+        file_name=f"devready-report-{stamp}.html",
+        mime="text/html",
+        key=f"{key}-html",
+    )

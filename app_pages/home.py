@@ -6,7 +6,14 @@ import random
 
 import streamlit as st
 
-from app_pages.context import bank_report, learner_id, set_current_attempt, show_bank_problems, store
+from app_pages.context import (
+    bank_report,
+    clear_current_attempt,
+    learner_id,
+    set_current_attempt,
+    show_bank_problems,
+    store,
+)
 from quiz.assemble import QUESTION_BUDGET, AssessmentSettings, Length, assemble_quiz
 from quiz.messages import t
 
@@ -33,6 +40,7 @@ if unfinished is not None:
             st.switch_page("app_pages/assessment.py")
         if restart_col.button(t("restart_button"), key="restart"):
             store().abandon_attempt(unfinished.id)
+            clear_current_attempt()
             st.rerun()
 
 language_ids = list(bank.language_skills)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.context import bank_report, latest_finished_attempt, result_of
+from app_pages.context import bank_report, latest_finished_attempt, result_of, show_exports
 from quiz import charts
 from quiz.messages import t
 from quiz.results import AttemptResult
@@ -45,6 +45,34 @@ def _skill_table(attempt_id: str, _result: AttemptResult) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _review(attempt_id: str, _result: AttemptResult) -> list[tuple[str, str]]:
+    """One expander label and one Markdown body per answer: few elements, so reruns stay fast."""
+    flagged = {item.position for item in _result.certain_and_wrong}
+    entries = []
+    for item in _result.review:
+        response, question = item.response, item.question
+        skipped = response is None or response.skipped
+        mark = "⏭️" if skipped else "✅" if item.score == 1.0 else "🟡" if item.score > 0 else "❌"
+        warning = " ⚠️" if item.position in flagged else ""
+        skill = bank.skills[item.skill_id].name
+        label = f"{mark}{warning} {item.position + 1}. {skill}: {question.prompt.splitlines()[0][:90]}"
+        lines = [question.prompt]
+        if question.code:
+            lines.append(f"```{question.language or 'text'}\n{question.code.rstrip()}\n```")
+        answer = "; ".join(response.chosen) if response and response.chosen else t("skipped")
+        lines.append(f"{t('your_answer')} {answer}")
+        if response and response.confidence:
+            lines.append(f"*{t('you_said', confidence=t(f'confidence_{response.confidence}'))}*")
+        lines.append(f"{t('right_answer')} {'; '.join(question.correct_texts)}")
+        lines.append(question.explanation)
+        reference = question.reference
+        source = f"[{reference.title}]({reference.url})" if reference.url else reference.title
+        lines.append(f"{t('learn_more')} {source}")
+        entries.append((label, "\n\n".join(lines)))
+    return entries
+
+
 attempt = latest_finished_attempt()
 if attempt is None:
     st.info(t("no_results"))
@@ -79,28 +107,12 @@ else:
 st.page_link("app_pages/plan.py", label=t("go_plan"), icon="🗺️")
 
 st.subheader(t("review_title"))
-for item in result.review:
-    response = item.response
-    mark = (
-        "⏭️" if response is None or response.skipped else "✅" if item.score == 1.0 else "🟡" if item.score > 0 else "❌"
-    )
-    flagged = " ⚠️" if item in wrong_but_sure else ""
-    skill = bank.skills[item.skill_id].name
-    with st.expander(f"{mark}{flagged} {item.position + 1}. {skill}: {item.question.prompt.splitlines()[0][:90]}"):
-        st.markdown(item.question.prompt)
-        if item.question.code:
-            st.code(item.question.code, language=item.question.language or "text")
-        answer = "; ".join(response.chosen) if response and response.chosen else t("skipped")
-        st.markdown(t("your_answer") + " " + answer)
-        if response and response.confidence:
-            st.caption(t("you_said", confidence=t(f"confidence_{response.confidence}")))
-        st.markdown(t("right_answer") + " " + "; ".join(item.question.correct_texts))
-        st.write(item.question.explanation)
-        reference = item.question.reference
-        if reference.url:
-            st.markdown(f"{t('learn_more')} [{reference.title}]({reference.url})")
-        else:
-            st.markdown(f"{t('learn_more')} {reference.title}")
+for label, body in _review(attempt.id, result):
+    with st.expander(label):
+        st.markdown(body)
+
+st.subheader(t("exports_title"))
+show_exports(result, key="results")
 
 salary = profile.salary
 st.subheader(t("salary_title"))

@@ -136,3 +136,75 @@ def plan_timeline(plan: Plan, bank: Bank) -> go.Figure:
         **_LAYOUT,
     )
     return figure
+
+
+def readiness_over_time(results: list[AttemptResult]) -> go.Figure:
+    """Readiness per attempt, with a ±1 SD band."""
+    points = [(r.attempt.started_at, r.readiness.value, r.readiness.sd) for r in results if r.readiness.skills_measured]
+    when = [p[0] for p in points]
+    upper = [min(1.0, p[1] + p[2]) for p in points]
+    lower = [max(0.0, p[1] - p[2]) for p in points]
+    figure = go.Figure()
+    figure.add_trace(
+        go.Scatter(
+            x=when + when[::-1],
+            y=upper + lower[::-1],
+            fill="toself",
+            fillcolor="rgba(0,114,178,0.15)",
+            line={"width": 0},
+            hoverinfo="skip",
+            name=t("chart_band"),
+        )
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=when, y=[p[1] for p in points], mode="lines+markers", line={"color": BLUE}, name=t("readiness_label")
+        )
+    )
+    figure.update_layout(title=t("chart_readiness_over_time"), yaxis={"range": [0, 1], "tickformat": ".0%"}, **_LAYOUT)
+    return figure
+
+
+def level_over_time(results: list[AttemptResult], skill_id: str, bank: Bank) -> go.Figure:
+    """One skill's estimated level per attempt, with ±1 SE error bars and the latest target."""
+    points = [
+        (r.attempt.started_at, r.estimates[skill_id].level, r.estimates[skill_id].se)
+        for r in results
+        if skill_id in r.estimates and r.estimates[skill_id].enough_answers
+    ]
+    figure = go.Figure(
+        go.Scatter(
+            x=[p[0] for p in points],
+            y=[p[1] for p in points],
+            error_y={"type": "data", "array": [p[2] for p in points], "color": GREY},
+            mode="lines+markers",
+            line={"color": BLUE},
+            name=_skill_label(bank, skill_id),
+        )
+    )
+    targets = [g.target.level for r in results[-1:] for g in r.gaps if g.skill_id == skill_id]
+    if targets:
+        figure.add_hline(y=targets[0], line_dash="dash", line_color=ORANGE, annotation_text=t("chart_target"))
+    figure.update_layout(
+        title=t("chart_level_over_time", skill=_skill_label(bank, skill_id)), yaxis={"range": [0, 5]}, **_LAYOUT
+    )
+    return figure
+
+
+def compare_radar(first: AttemptResult, second: AttemptResult, bank: Bank, labels: tuple[str, str]) -> go.Figure:
+    """Two attempts' estimated levels on one radar, over the skills both measured."""
+    skills = [s for s in bank.skills if s in first.estimates and s in second.estimates]
+    names = [_skill_label(bank, s) for s in skills]
+    figure = go.Figure()
+    for result, label, colour in ((first, labels[0], GREY), (second, labels[1], BLUE)):
+        levels = [round(result.estimates[s].level, 2) for s in skills]
+        figure.add_trace(
+            go.Scatterpolar(r=levels + levels[:1], theta=names + names[:1], name=label, line={"color": colour})
+        )
+    figure.update_layout(
+        title=t("chart_compare_title"),
+        polar={"radialaxis": {"range": [0, 5]}},
+        legend={"orientation": "h", "y": -0.08},
+        margin={"l": 90, "r": 90, "t": 60, "b": 40},
+    )
+    return figure

@@ -21,9 +21,14 @@ def catalogue(locale: str = DEFAULT_LOCALE) -> dict[str, str]:
     return {str(key): str(value) for key, value in data.items()}
 
 
+@cache
+def _available(locale: str) -> bool:
+    return (LOCALES_DIR / f"{locale}.yaml").exists()
+
+
 def current_locale() -> str:
     locale = os.environ.get("DEVREADY_LOCALE", DEFAULT_LOCALE)
-    return locale if (LOCALES_DIR / f"{locale}.yaml").exists() else DEFAULT_LOCALE
+    return locale if _available(locale) else DEFAULT_LOCALE
 
 
 def t(key: str, /, **values: object) -> str:

@@ -31,7 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, selectinload, sessionmaker
 
 from quiz.assemble import AssessmentSettings, Length, Quiz, QuizItem
 
@@ -116,6 +116,7 @@ class Attempt:
     started_at: datetime
     finished_at: datetime | None
     responses: tuple[Response, ...]
+    abandoned: bool = False
 
     @property
     def finished(self) -> bool:
@@ -164,6 +165,7 @@ def _to_attempt(row: AttemptRow) -> Attempt:
         _aware(row.started_at) or _now(),
         _aware(row.finished_at),
         responses,
+        row.abandoned,
     )
 
 
@@ -303,11 +305,30 @@ class Store:
 
     def attempts(self, learner_id: int, finished_only: bool = True) -> list[Attempt]:
         with self._session() as session:
-            query = select(AttemptRow).where(AttemptRow.learner_id == learner_id)
+            # One query for the attempts and one for all their responses, not one per attempt.
+            query = (
+                select(AttemptRow)
+                .where(AttemptRow.learner_id == learner_id)
+                .options(selectinload(AttemptRow.responses))
+            )
             if finished_only:
-                query = query.where(AttemptRow.finished_at.is_not(None))
+                query = query.where(AttemptRow.finished_at.is_not(None), AttemptRow.abandoned.is_(False))
             rows = session.scalars(query.order_by(AttemptRow.started_at)).all()
             return [_to_attempt(row) for row in rows]
+
+    def latest_finished_attempt(self, learner_id: int) -> Attempt | None:
+        with self._session() as session:
+            row = session.scalar(
+                select(AttemptRow)
+                .where(
+                    AttemptRow.learner_id == learner_id,
+                    AttemptRow.finished_at.is_not(None),
+                    AttemptRow.abandoned.is_(False),
+                )
+                .order_by(AttemptRow.finished_at.desc())
+                .limit(1)
+            )
+            return _to_attempt(row) if row is not None else None
 
     def seen_questions(self, learner_id: int) -> set[str]:
         with self._session() as session:
@@ -315,3 +336,67 @@ class Store:
                 select(ResponseRow.question_id).join(AttemptRow).where(AttemptRow.learner_id == learner_id)
             ).all()
             return set(rows)
+
+
+def _restore_rows(learner_id: int, attempt: Attempt) -> AttemptRow:
+    settings = attempt.quiz.settings
+    row = AttemptRow(
+        id=attempt.id,
+        learner_id=learner_id,
+        profile_id=settings.profile_id,
+        languages=list(settings.languages),
+        length=settings.length.value,
+        focus=list(settings.focus),
+        practice=settings.practice,
+        items=[[item.question_id, list(item.option_order)] for item in attempt.quiz.items],
+        skills=list(attempt.quiz.skills),
+        started_at=attempt.started_at,
+        finished_at=attempt.finished_at,
+        abandoned=attempt.abandoned,
+    )
+    row.responses = [
+        ResponseRow(
+            question_id=r.question_id,
+            position=r.position,
+            chosen=list(r.chosen),
+            score=r.score,
+            confidence=r.confidence,
+            seconds=r.seconds,
+            answered_at=r.answered_at,
+        )
+        for r in attempt.responses
+    ]
+    return row
+
+
+def import_attempts(store: Store, learner_id: int, attempts: list[Attempt]) -> tuple[int, int]:
+    """Add attempts from an export to `learner_id`; an attempt already stored (same id) is skipped.
+
+    Returns (imported, skipped). All or nothing: one transaction.
+    """
+    imported = skipped = 0
+    with store._session() as session:
+        existing = set(session.scalars(select(AttemptRow.id).where(AttemptRow.id.in_([a.id for a in attempts]))))
+        for attempt in attempts:
+            if attempt.id in existing:
+                skipped += 1
+                continue
+            session.add(_restore_rows(learner_id, attempt))
+            existing.add(attempt.id)
+            imported += 1
+    return imported, skipped
+
+
+def history_signature(store: Store, learner_id: int) -> tuple[int, str]:
+    """A cheap fingerprint of a learner's finished attempts: it changes whenever the history does."""
+    from sqlalchemy import func
+
+    with store._session() as session:
+        count, last = session.execute(
+            select(func.count(AttemptRow.id), func.max(AttemptRow.finished_at)).where(
+                AttemptRow.learner_id == learner_id,
+                AttemptRow.finished_at.is_not(None),
+                AttemptRow.abandoned.is_(False),
+            )
+        ).one()
+    return int(count), str(last)

@@ -14,7 +14,13 @@ from quiz.store import Store
 from tests.conftest import content, write_content
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-PAGES = ["app_pages/home.py", "app_pages/assessment.py", "app_pages/results.py", "app_pages/plan.py"]
+PAGES = [
+    "app_pages/home.py",
+    "app_pages/assessment.py",
+    "app_pages/results.py",
+    "app_pages/plan.py",
+    "app_pages/progress.py",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -143,3 +149,51 @@ def test_a_broken_question_file_is_reported_and_the_rest_still_works(
     assert "problem(s) in the question files" in at.expander[0].label
     at = _start(at)
     assert at.subheader[0].value.startswith("Question 1 of")
+
+
+def _finish_quick(at: AppTest, wrong: bool = False) -> AppTest:
+    at = _start(at)
+    while _on_question_page(at):
+        at = _answer_current(at, skip=wrong)
+    return at
+
+
+def test_the_progress_page_shows_history_comparison_hints_and_exports() -> None:
+    _finish_quick(_app(), wrong=True)
+    # AppTest keeps running the page it was last switched to, so each attempt gets its own session.
+    at = _finish_quick(_app())
+    at.switch_page("app_pages/progress.py").run()
+    assert not at.exception
+    assert at.title[0].value == "Your progress"
+    assert len(at.dataframe[0].value) == 2
+    assert at.selectbox(key="compare_a").value != at.selectbox(key="compare_b").value
+    assert len(at.get("plotly_chart")) == 3
+    labels = [button.proto.label for button in at.get("download_button")]
+    assert labels == ["My data (CSV)", "My data (JSON)", "Report (HTML)"]
+    assert any(subheader.value == "What to retake next" for subheader in at.subheader)
+
+
+def test_the_results_page_offers_the_exports() -> None:
+    at = _finish_quick(_app())
+    labels = [button.proto.label for button in at.get("download_button")]
+    assert labels == ["My data (CSV)", "My data (JSON)", "Report (HTML)"]
+
+
+def test_starting_over_leaves_the_abandoned_attempt_behind() -> None:
+    at = _start(_app())
+    at = _answer_current(at)
+    at.switch_page("app_pages/home.py").run()
+    next(b for b in at.button if b.label == "Start a new one instead").click().run()
+    assert not any(b.label.startswith("Resume") for b in at.button)
+    at.switch_page("app_pages/assessment.py").run()
+    assert at.info[0].value.startswith("No assessment in progress")
+
+
+def test_practice_feedback_does_not_leak_into_the_next_attempt() -> None:
+    at = _answer_current(_start(_app(), practice=True))
+    at.switch_page("app_pages/home.py").run()
+    next(b for b in at.button if b.label == "Start a new one instead").click().run()
+    at.toggle(key="practice").set_value(False)
+    at = _start(at)
+    assert at.subheader[0].value.startswith("Question 1 of")
+    assert not any(b.label == "Next question" for b in at.button)

@@ -1,0 +1,97 @@
+"""A self-contained HTML report of one attempt: readable offline, prints cleanly to PDF.
+
+plotly.js is inlined once, so the file needs no network. Every piece of text is escaped: nothing a
+learner or a content file wrote is ever rendered as HTML.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import plotly.graph_objects as go
+
+from quiz import charts
+from quiz.bank import Bank
+from quiz.messages import t
+from quiz.results import AttemptResult
+
+_STYLE = """
+body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 60rem; margin: 2rem auto;
+       padding: 0 1rem; color: #1F2933; line-height: 1.5; }
+h1 { font-size: 1.8rem; } h2 { margin-top: 2.2rem; border-bottom: 1px solid #d9e2ec; }
+table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: .3rem .5rem;
+       border-bottom: 1px solid #e4e7eb; } .readiness { font-size: 2rem; font-weight: 600; }
+pre { background: #f2f5f8; padding: .6rem; overflow-x: auto; white-space: pre-wrap; }
+.answer { page-break-inside: avoid; margin-bottom: 1.2rem; } .muted { color: #616e7c; font-size: .9rem; }
+@media print { .chart { page-break-inside: avoid; } a { color: inherit; } }
+"""
+
+
+def _figure_html(figure: go.Figure, first: bool) -> str:
+    return figure.to_html(full_html=False, include_plotlyjs=True if first else False, config={"displayModeBar": False})
+
+
+def render_report(result: AttemptResult, bank: Bank) -> str:
+    attempt, profile, ready = result.attempt, result.profile, result.readiness
+    e = escape
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{e(t('report_title', role=profile.title))}</title>",
+        f"<style>{_STYLE}</style></head><body>",
+        f"<h1>{e(t('report_title', role=profile.title))}</h1>",
+        f'<p class="muted">{e(t("results_when", date=attempt.started_at.strftime("%Y-%m-%d"), count=attempt.answered))}</p>',
+    ]
+    if ready.skills_measured:
+        value = t("readiness_value", value=ready.value, sd=ready.sd)
+        parts.append(f'<p class="readiness">{e(t("readiness_label"))}: {e(value)}</p>')
+    parts.append(f"<p><strong>{e(result.sentence)}</strong></p>")
+    parts.append(
+        f'<p class="muted">{e(t("readiness_help", measured=ready.skills_measured, total=ready.skills_total, minimum=3))}</p>'
+    )
+    figures = [charts.radar_chart(result, bank), charts.gap_chart(result, bank), charts.calibration_chart(result)]
+    for index, figure in enumerate(figures):
+        parts.append(f'<div class="chart">{_figure_html(figure, index == 0)}</div>')
+    parts.append(f"<h2>{e(t('skills_table_title'))}</h2><table><tr>")
+    for column in ("col_skill", "col_level", "col_target", "col_meets", "col_answers"):
+        parts.append(f"<th>{e(t(column))}</th>")
+    parts.append("</tr>")
+    for gap in result.gaps:
+        estimate = gap.estimate
+        enough = estimate is not None and estimate.enough_answers
+        level = f"{estimate.level:.1f} ± {estimate.se:.1f}" if enough and estimate else t("too_few_answers")
+        meets = f"{gap.probability_meets:.0%}" if enough and gap.probability_meets is not None else "—"
+        cells = (bank.skills[gap.skill_id].name, level, gap.target.level, meets, estimate.answers if estimate else 0)
+        parts.append("<tr>" + "".join(f"<td>{e(str(cell))}</td>" for cell in cells) + "</tr>")
+    parts.append("</table>")
+    parts.append(f"<h2>{e(t('review_title'))}</h2>")
+    for item in result.review:
+        response = item.response
+        question = item.question
+        answer = "; ".join(response.chosen) if response and response.chosen else t("skipped")
+        parts.append('<div class="answer">')
+        parts.append(f"<h3>{item.position + 1}. {e(bank.skills[item.skill_id].name)}</h3><p>{e(question.prompt)}</p>")
+        if question.code:
+            parts.append(f"<pre><code>{e(question.code)}</code></pre>")
+        parts.append(f"<p>{e(t('report_your_answer'))} {e(answer)} · {e(t('report_score', score=item.score))}</p>")
+        parts.append(f"<p>{e(t('report_best_answer'))} {e('; '.join(question.correct_texts))}</p>")
+        parts.append(f"<p>{e(question.explanation)}</p>")
+        reference = question.reference
+        link = f'<a href="{e(reference.url)}">{e(reference.title)}</a>' if reference.url else e(reference.title)
+        parts.append(f'<p class="muted">{e(t("report_learn_more"))} {link}</p></div>')
+    salary = profile.salary
+    parts.append(f"<h2>{e(t('salary_title'))}</h2>")
+    salary_text = t(
+        "salary_text",
+        role=profile.title,
+        low=f"{salary.low:,}",
+        high=f"{salary.high:,}",
+        currency=salary.currency,
+        period=salary.period,
+        region=salary.region,
+    )
+    parts.append(f"<p>{e(salary_text)}</p>")
+    source = t("salary_source", source=salary.source, date=salary.published.isoformat(), note=salary.note)
+    parts.append(f'<p class="muted">{e(source)}</p>')
+    parts.append(f'<p class="muted">{e(t("report_footer"))}</p></body></html>')
+    return "\n".join(parts)

@@ -1,0 +1,81 @@
+"""Progress over attempts, comparisons, retake hints, and the self-contained HTML report."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from quiz.assemble import AssessmentSettings, Length, assemble_quiz
+from quiz.bank import Bank
+from quiz.history import compare_attempts, level_series, retake_hints
+from quiz.report import render_report
+from quiz.results import AttemptResult, evaluate_attempt
+from quiz.scoring import score_answer
+from quiz.store import Attempt, Response
+
+T0 = datetime(2026, 11, 1, tzinfo=UTC)
+
+
+def _result(bank: Bank, right: set[str], day: int, text: str | None = None) -> AttemptResult:
+    quiz = assemble_quiz(bank, AssessmentSettings("junior", ("python",), Length.QUICK), rng=random.Random(day))
+    responses = []
+    for position, item in enumerate(quiz.items):
+        question = bank.questions[item.question_id]
+        skill = bank.skill_of(item.question_id)
+        chosen = question.correct_texts[:1] if skill in right else [text or question.choices[-1].text]
+        score = score_answer(question, chosen)
+        responses.append(Response(item.question_id, position, tuple(chosen), score, "certain", 3.0, T0))
+    when = T0 + timedelta(days=day)
+    return evaluate_attempt(bank, Attempt(f"attempt-{day}", quiz, when, when, tuple(responses)))
+
+
+def test_a_skill_that_went_from_wrong_to_right_shows_as_improved(small_bank: Bank) -> None:
+    before = _result(small_bank, {"python"}, 1)
+    after = _result(small_bank, {"python", "sql"}, 2)
+    changes = {c.skill_id: c for c in compare_attempts(before, after)}
+    assert changes["sql"].verdict == "improved"
+    assert changes["sql"].change is not None and changes["sql"].change > 0
+    assert changes["python"].verdict == "steady"
+
+
+def test_a_change_within_the_uncertainty_is_steady_not_improved(small_bank: Bank) -> None:
+    same = _result(small_bank, {"python"}, 1)
+    assert {c.verdict for c in compare_attempts(same, same)} == {"steady"}
+
+
+def test_retake_hints_name_the_biggest_gap_first(small_bank: Bank) -> None:
+    hints = retake_hints(_result(small_bank, {"python", "teamwork", "git"}, 1))
+    assert (hints[0].skill_id, hints[0].reason) == ("sql", "gap")
+
+
+def test_level_series_follows_one_skill_across_attempts(small_bank: Bank) -> None:
+    results = [_result(small_bank, set(), 1), _result(small_bank, {"sql"}, 2)]
+    series = level_series(results, "sql")
+    assert [index for index, _, _ in series] == [0, 1]
+    assert series[1][1] > series[0][1]
+
+
+@pytest.fixture
+def report(small_bank: Bank) -> str:
+    return render_report(_result(small_bank, {"python"}, 1, text="<script>alert('x')</script>"), small_bank)
+
+
+def test_the_report_is_a_complete_offline_html_page(report: str) -> None:
+    assert report.startswith("<!DOCTYPE html>")
+    assert report.count("plotly.js v") <= 2  # the library is inlined once
+    assert "<script src=" not in report  # nothing is fetched when the file is opened
+    assert report.count('class="plotly-graph-div"') == 3
+    assert "@media print" in report
+
+
+def test_the_report_escapes_every_answer(report: str) -> None:
+    assert "<script>alert('x')</script>" not in report
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in report
+
+
+def test_the_report_carries_readiness_review_and_salary_source(report: str) -> None:
+    assert "Readiness" in report and "±" in report
+    assert "Best answer:" in report
+    assert "French recruitment guide for back-end developers" in report
