@@ -2,12 +2,19 @@
 
 import streamlit as st
 
+from app_pages.context import hosted_mode, signed_in_learner
 from quiz.messages import t
 
 st.set_page_config(page_title=t("app_title"), page_icon="🧭", layout="centered")
 
-navigation = st.navigation(
-    [
+account = st.Page("app_pages/account.py", title=t("nav_account"), icon=":material/person:", url_path="account")
+if hosted_mode() and signed_in_learner() is None:
+    # Signed out in hosted mode: the account page is the only route, so no page can show anyone's data.
+    if st.session_state.pop("account_deleted", False):
+        st.success(t("account_deleted"))
+    pages = [account]
+else:
+    pages = [
         st.Page("app_pages/home.py", title=t("nav_home"), icon=":material/home:", default=True, url_path="home"),
         st.Page(
             "app_pages/assessment.py", title=t("nav_assessment"), icon=":material/edit_note:", url_path="assessment"
@@ -16,5 +23,6 @@ navigation = st.navigation(
         st.Page("app_pages/plan.py", title=t("nav_plan"), icon=":material/route:", url_path="plan"),
         st.Page("app_pages/progress.py", title=t("nav_progress"), icon=":material/timeline:", url_path="progress"),
     ]
-)
-navigation.run()
+    if hosted_mode():
+        pages.append(account)
+st.navigation(pages).run()

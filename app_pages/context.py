@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import streamlit as st
 
 from quiz.bank import BankReport, read_bank
@@ -23,7 +25,33 @@ def store() -> Store:
     return Store.open()
 
 
+TOKEN_KEY = "session_token"
+
+
+def hosted_mode() -> bool:
+    """Hosted mode (accounts, for a cohort on one server) or local mode (one learner, the default)."""
+    return os.environ.get("DEVREADY_MODE", "local").strip().lower() == "hosted"
+
+
+def signed_in_learner() -> int | None:
+    """In hosted mode, the learner of this browser session's valid sign-in, if any."""
+    from quiz.accounts import session_learner
+
+    learner = session_learner(store(), st.session_state.get(TOKEN_KEY))
+    if learner is None:
+        st.session_state.pop(TOKEN_KEY, None)
+    return learner
+
+
 def learner_id() -> int:
+    """Whose data this session sees: the signed-in learner (hosted) or the one local learner."""
+    if hosted_mode():
+        learner = signed_in_learner()
+        if learner is None:  # pages are only routed to when signed in; this guards a direct call
+            st.warning(t("signin_required"))
+            st.stop()
+        assert learner is not None
+        return learner
     if "learner_id" not in st.session_state:
         st.session_state["learner_id"] = store().learner_id(LOCAL_LEARNER)
     return int(st.session_state["learner_id"])
@@ -83,26 +111,28 @@ def show_exports(result: AttemptResult, key: str) -> None:
     """Download buttons: my data as CSV and JSON, and the HTML report of `result`'s attempt."""
     from quiz.export import attempts_to_csv, attempts_to_json
 
-    attempts = store().attempts(learner_id(), finished_only=False)
+    learner = learner_id()
+    bank = bank_report().bank
     stamp = result.attempt.started_at.strftime("%Y%m%d-%H%M")
     csv_col, json_col, html_col = st.columns(3)
     csv_col.download_button(
         t("download_csv"),
-        attempts_to_csv(attempts, bank_report().bank),
+        # Callables: the files are built only when a learner clicks, not on every rerun.
+        lambda: attempts_to_csv(store().attempts(learner, finished_only=False), bank),
         file_name="devready-history.csv",
         mime="text/csv",
         key=f"{key}-csv",
     )
     json_col.download_button(
         t("download_json"),
-        attempts_to_json(attempts),
+        lambda: attempts_to_json(store().attempts(learner, finished_only=False)),
         file_name="devready-history.json",
         mime="application/json",
         key=f"{key}-json",
     )
     html_col.download_button(
         t("download_report"),
-        _report_html(result.attempt.id, result),
+        lambda: _report_html(result.attempt.id, result),
         file_name=f"devready-report-{stamp}.html",
         mime="text/html",
         key=f"{key}-html",

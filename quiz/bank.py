@@ -29,6 +29,7 @@ from quiz.models import (
     SkillFile,
     TrainingFile,
 )
+from quiz.yaml_cache import load_yaml
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T", Skill, Module, Profile)
@@ -134,7 +135,7 @@ def _parse(path: Path, model: type[M], problems: list[Problem]) -> M | None:
     """Parse one file; on failure, record its problems and salvage the items that are valid."""
     name = path.name
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"

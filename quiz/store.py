@@ -60,6 +60,17 @@ class LearnerRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    failed_signins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class SessionRow(Base):
+    __tablename__ = "sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class AttemptRow(Base):
@@ -204,9 +215,12 @@ class Store:
         return cls(engine)
 
     @contextmanager
-    def _session(self) -> Iterator[Session]:
+    def transaction(self) -> Iterator[Session]:
+        """A session in one transaction: committed on success, rolled back on any error."""
         with self._sessions() as session, session.begin():
             yield session
+
+    _session = transaction
 
     def learner_id(self, name: str = LOCAL_LEARNER) -> int:
         with self._session() as session:
@@ -375,7 +389,7 @@ def import_attempts(store: Store, learner_id: int, attempts: list[Attempt]) -> t
     Returns (imported, skipped). All or nothing: one transaction.
     """
     imported = skipped = 0
-    with store._session() as session:
+    with store.transaction() as session:
         existing = set(session.scalars(select(AttemptRow.id).where(AttemptRow.id.in_([a.id for a in attempts]))))
         for attempt in attempts:
             if attempt.id in existing:
@@ -391,7 +405,7 @@ def history_signature(store: Store, learner_id: int) -> tuple[int, str]:
     """A cheap fingerprint of a learner's finished attempts: it changes whenever the history does."""
     from sqlalchemy import func
 
-    with store._session() as session:
+    with store.transaction() as session:
         count, last = session.execute(
             select(func.count(AttemptRow.id), func.max(AttemptRow.finished_at)).where(
                 AttemptRow.learner_id == learner_id,

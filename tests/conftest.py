@@ -12,6 +12,9 @@ import yaml
 
 from quiz.bank import Bank, load_bank
 
+# Tests parse YAML afresh unless a test turns the on-disk cache on itself.
+os.environ.setdefault("DEVREADY_CACHE_DIR", "off")
+
 SKILLS = [
     {"id": "python", "name": "Python", "category": "languages", "description": "Back-end Python."},
     {"id": "java", "name": "Java", "category": "languages", "description": "Back-end Java."},

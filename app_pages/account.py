@@ -1,0 +1,63 @@
+"""Sign in, sign up, sign out and delete my account (hosted mode); a note in local mode."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages.context import TOKEN_KEY, clear_current_attempt, hosted_mode, signed_in_learner, store
+from quiz.accounts import AccountError, delete_account, sign_in, sign_out, sign_up
+from quiz.messages import t
+
+st.title(t("account_title"))
+
+if not hosted_mode():
+    st.info(t("account_local_mode"))
+    st.stop()
+
+learner = signed_in_learner()
+if learner is None:
+    sign_in_tab, sign_up_tab = st.tabs([t("signin_tab"), t("signup_tab")])
+    with sign_in_tab, st.form("signin"):
+        name = st.text_input(t("field_name"), key="signin_name", autocomplete="username")
+        password = st.text_input(t("field_password"), type="password", key="signin_password")
+        if st.form_submit_button(t("signin_button"), type="primary"):
+            try:
+                signed = sign_in(store(), name, password)
+            except AccountError as error:
+                st.error(str(error))  # st.error renders Markdown, never HTML
+            else:
+                st.session_state[TOKEN_KEY] = signed.token
+                clear_current_attempt()
+                st.rerun()
+    with sign_up_tab, st.form("signup"):
+        name = st.text_input(t("field_name"), key="signup_name", autocomplete="username")
+        password = st.text_input(t("field_password_new"), type="password", key="signup_password")
+        if st.form_submit_button(t("signup_button"), type="primary"):
+            try:
+                sign_up(store(), name, password)
+                signed = sign_in(store(), name, password)
+            except AccountError as error:
+                st.error(str(error))
+            else:
+                st.session_state[TOKEN_KEY] = signed.token
+                clear_current_attempt()
+                st.rerun()
+    st.caption(t("account_privacy"))
+    st.stop()
+
+st.write(t("account_signed_in"))
+if st.button(t("signout_button"), key="signout"):
+    sign_out(store(), st.session_state.get(TOKEN_KEY, ""))
+    st.session_state.pop(TOKEN_KEY, None)
+    clear_current_attempt()
+    st.rerun()
+
+st.subheader(t("delete_title"))
+st.write(t("delete_text"))
+confirmed = st.checkbox(t("delete_confirm"), key="delete_confirm")
+if st.button(t("delete_button"), key="delete_account", disabled=not confirmed, type="primary"):
+    delete_account(store(), learner)
+    st.session_state.pop(TOKEN_KEY, None)
+    clear_current_attempt()
+    st.session_state["account_deleted"] = True
+    st.rerun()

@@ -1,0 +1,99 @@
+"""Hosted mode through the pages: sign-up and sign-in, and a learner sees only their own data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from quiz.store import Store
+from tests.test_app_flows import APP, _answer_current, _on_question_page, _start
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(autouse=True)
+def hosted(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("DEVREADY_MODE", "hosted")
+    st.cache_resource.clear()
+    yield
+    st.cache_resource.clear()
+
+
+def _signed_up(name: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.text_input(key="signup_name").set_value(name)
+    at.text_input(key="signup_password").set_value(PASSWORD)
+    next(b for b in at.button if b.label == "Create my account").click().run()
+    assert not at.exception
+    return at
+
+
+def _finished_attempt(at: AppTest) -> AppTest:
+    at.switch_page("app_pages/home.py").run()
+    at = _start(at)
+    at.switch_page("app_pages/assessment.py").run()  # AppTest otherwise keeps rerunning the home page
+    while _on_question_page(at):
+        at = _answer_current(at)
+    return at
+
+
+def test_signed_out_visitors_only_see_the_sign_in_page() -> None:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert at.title[0].value == "Your account"
+    assert [tab.label for tab in at.tabs] == ["Sign in", "Create an account"]
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("app_pages/results.py")  # no other route exists until sign-in
+
+
+def test_a_wrong_password_is_refused_with_a_clear_message() -> None:
+    _signed_up("ada")
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.text_input(key="signin_name").set_value("ada")
+    at.text_input(key="signin_password").set_value("not the password")
+    next(b for b in at.button if b.label == "Sign in").click().run()
+    assert at.error[0].value == "wrong user name or password"
+
+
+def test_a_learner_cannot_reach_another_learners_attempts_through_any_page() -> None:
+    ada = _finished_attempt(_signed_up("ada"))
+    ada.switch_page("app_pages/home.py").run()
+    ada = _answer_current(_start(ada))  # and an unfinished one
+    store = Store.open()
+    ada_id = next(learner for learner in (1, 2, 3) if store.attempts(learner, finished_only=False))
+    ada_attempts = [a.id for a in store.attempts(ada_id, finished_only=False)]
+    assert len(ada_attempts) == 2
+
+    bob = _signed_up("bob")
+    for attempt_id in ada_attempts:
+        bob.session_state["attempt_id"] = attempt_id  # a tampered session pointing at Ada's attempt
+        bob.switch_page("app_pages/assessment.py").run()
+        assert bob.info[0].value.startswith("No assessment in progress")
+        for page in ("app_pages/results.py", "app_pages/plan.py"):
+            bob.switch_page(page).run()
+            assert bob.info[0].value.startswith("No finished assessment yet")
+            assert not bob.get("download_button")
+        bob.switch_page("app_pages/progress.py").run()
+        assert bob.info[0].value.startswith("No finished assessment yet")
+        bob.switch_page("app_pages/home.py").run()
+        assert not any(b.label.startswith("Resume") for b in bob.button)
+
+    bob = _finished_attempt(bob)
+    bob_id = next(learner for learner in (1, 2, 3) if learner != ada_id and store.attempts(learner))
+    assert {a.id for a in store.attempts(bob_id, finished_only=False)}.isdisjoint(ada_attempts)
+    bob.switch_page("app_pages/progress.py").run()
+    assert len(bob.dataframe[0].value) == 1
+
+
+def test_deleting_my_account_signs_me_out_and_removes_my_data() -> None:
+    at = _finished_attempt(_signed_up("ada"))
+    at.switch_page("app_pages/account.py").run()
+    at.checkbox(key="delete_confirm").check().run()
+    at.button(key="delete_account").click().run()
+    assert at.success[0].value == "Your account and all its data were deleted."
+    store = Store.open()
+    assert all(store.attempts(learner, finished_only=False) == [] for learner in (1, 2))
