@@ -6,7 +6,7 @@ import time
 
 import streamlit as st
 
-from app_pages.context import bank_report, current_attempt_id, learner_id, store
+from app_pages.context import bank_report, current_attempt_id, learner_id, set_current_attempt, store
 from quiz.messages import t
 from quiz.models import Kind, Question
 from quiz.results import CONFIDENCE_LEVELS
@@ -67,8 +67,18 @@ def _feedback(attempt: Attempt, question_id: str) -> None:
 
 attempt = _load_attempt()
 if attempt is None:
+    # A reload or a new tab starts a new session: offer the learner's unfinished attempt, if any.
+    unfinished = store().unfinished_attempt(learner_id())
+    if unfinished is not None:
+        st.subheader(t("resume_title"))
+        label = t("resume_button", answered=unfinished.answered, total=len(unfinished.quiz))
+        if st.button(label, type="primary", key="resume_here"):
+            set_current_attempt(unfinished.id)
+            st.rerun()
+        st.page_link("app_pages/home.py", label=t("go_home"), icon=":material/home:")
+        st.stop()
     st.info(t("no_attempt"))
-    st.page_link("app_pages/home.py", label=t("go_home"), icon="🏠")
+    st.page_link("app_pages/home.py", label=t("go_home"), icon=":material/home:")
     st.stop()
 
 total = len(attempt.quiz)

@@ -94,7 +94,7 @@ def result_of(attempt: Attempt) -> AttemptResult:
 def show_bank_problems() -> None:
     problems = bank_report().problems
     if problems:
-        with st.expander(t("bank_problems_title", count=len(problems)), icon="⚠️"):
+        with st.expander(t("bank_problems_title", count=len(problems)), icon=":material/warning:"):
             st.caption(t("bank_problems_help"))
             for problem in problems[:50]:
                 st.text(str(problem))

@@ -24,7 +24,7 @@ def _plan(attempt_id: str, hours_per_week: float, start: date, _result: AttemptR
 attempt = latest_finished_attempt()
 if attempt is None:
     st.info(t("no_results"))
-    st.page_link("app_pages/home.py", label=t("go_home"), icon="🏠")
+    st.page_link("app_pages/home.py", label=t("go_home"), icon=":material/home:")
     st.stop()
 
 result = result_of(attempt)

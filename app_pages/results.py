@@ -76,7 +76,7 @@ def _review(attempt_id: str, _result: AttemptResult) -> list[tuple[str, str]]:
 attempt = latest_finished_attempt()
 if attempt is None:
     st.info(t("no_results"))
-    st.page_link("app_pages/home.py", label=t("go_home"), icon="🏠")
+    st.page_link("app_pages/home.py", label=t("go_home"), icon=":material/home:")
     st.stop()
 
 result = result_of(attempt)
@@ -104,7 +104,7 @@ if wrong_but_sure:
 else:
     st.caption(t("no_certain_and_wrong"))
 
-st.page_link("app_pages/plan.py", label=t("go_plan"), icon="🗺️")
+st.page_link("app_pages/plan.py", label=t("go_plan"), icon=":material/route:")
 
 st.subheader(t("review_title"))
 for label, body in _review(attempt.id, result):

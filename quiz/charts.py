@@ -138,18 +138,29 @@ def plan_timeline(plan: Plan, bank: Bank) -> go.Figure:
     return figure
 
 
+def _attempt_label(index: int, result: AttemptResult) -> str:
+    return f"#{index} · {result.attempt.started_at:%Y-%m-%d}"
+
+
 def readiness_over_time(results: list[AttemptResult]) -> go.Figure:
-    """Readiness per attempt, with a ±1 SD band."""
-    points = [(r.attempt.started_at, r.readiness.value, r.readiness.sd) for r in results if r.readiness.skills_measured]
-    when = [p[0] for p in points]
-    upper = [min(1.0, p[1] + p[2]) for p in points]
-    lower = [max(0.0, p[1] - p[2]) for p in points]
+    """Readiness per attempt (attempts in order on a category axis), with a ±1 SD band."""
+    points = [
+        (_attempt_label(i, r), r.readiness.value, r.readiness.sd)
+        for i, r in enumerate(results, start=1)
+        if r.readiness.skills_measured
+    ]
+    labels = [p[0] for p in points]
     figure = go.Figure()
     figure.add_trace(
         go.Scatter(
-            x=when + when[::-1],
-            y=upper + lower[::-1],
-            fill="toself",
+            x=labels, y=[max(0.0, p[1] - p[2]) for p in points], line={"width": 0}, hoverinfo="skip", showlegend=False
+        )
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=labels,
+            y=[min(1.0, p[1] + p[2]) for p in points],
+            fill="tonexty",
             fillcolor="rgba(0,114,178,0.15)",
             line={"width": 0},
             hoverinfo="skip",
@@ -158,18 +169,29 @@ def readiness_over_time(results: list[AttemptResult]) -> go.Figure:
     )
     figure.add_trace(
         go.Scatter(
-            x=when, y=[p[1] for p in points], mode="lines+markers", line={"color": BLUE}, name=t("readiness_label")
+            x=labels,
+            y=[p[1] for p in points],
+            error_y={"type": "data", "array": [p[2] for p in points], "color": GREY, "thickness": 1},
+            mode="lines+markers",
+            line={"color": BLUE},
+            name=t("readiness_label"),
+            hovertemplate="%{x}: %{y:.0%}<extra></extra>",
         )
     )
-    figure.update_layout(title=t("chart_readiness_over_time"), yaxis={"range": [0, 1], "tickformat": ".0%"}, **_LAYOUT)
+    figure.update_layout(
+        title=t("chart_readiness_over_time"),
+        xaxis={"type": "category", "title": t("chart_attempt_axis")},
+        yaxis={"range": [0, 1], "tickformat": ".0%"},
+        **_LAYOUT,
+    )
     return figure
 
 
 def level_over_time(results: list[AttemptResult], skill_id: str, bank: Bank) -> go.Figure:
     """One skill's estimated level per attempt, with ±1 SE error bars and the latest target."""
     points = [
-        (r.attempt.started_at, r.estimates[skill_id].level, r.estimates[skill_id].se)
-        for r in results
+        (_attempt_label(i, r), r.estimates[skill_id].level, r.estimates[skill_id].se)
+        for i, r in enumerate(results, start=1)
         if skill_id in r.estimates and r.estimates[skill_id].enough_answers
     ]
     figure = go.Figure(
@@ -186,7 +208,10 @@ def level_over_time(results: list[AttemptResult], skill_id: str, bank: Bank) -> 
     if targets:
         figure.add_hline(y=targets[0], line_dash="dash", line_color=ORANGE, annotation_text=t("chart_target"))
     figure.update_layout(
-        title=t("chart_level_over_time", skill=_skill_label(bank, skill_id)), yaxis={"range": [0, 5]}, **_LAYOUT
+        title=t("chart_level_over_time", skill=_skill_label(bank, skill_id)),
+        xaxis={"type": "category", "title": t("chart_attempt_axis")},
+        yaxis={"range": [0, 5]},
+        **_LAYOUT,
     )
     return figure
 

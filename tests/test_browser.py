@@ -161,4 +161,56 @@ def test_a_learner_completes_a_quick_assessment_and_sees_results_and_plan(page) 
     page.get_by_role("link", name="See your training plan").click()
     page.get_by_text("Your training plan towards").wait_for()
     page.screenshot(path=str(ARTIFACTS / "plan.png"), full_page=True)
-    assert page.get_by_text("Hours you can study per week").is_visible()
+    from playwright.sync_api import expect
+
+    expect(page.get_by_text("Hours you can study per week")).to_be_visible()
+    expect(page.locator(".js-plotly-plot").first).to_be_visible()
+
+
+def test_a_learner_reloads_mid_assessment_resumes_finishes_and_downloads_the_report(  # type: ignore[no-untyped-def]
+    page, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    page.get_by_text("Quick (≈ 15 questions)").click()
+    page.get_by_role("button", name="Start the assessment").click()
+    page.get_by_text("Question 1 of").wait_for()
+    total = int(page.get_by_text("Question 1 of").inner_text().rsplit(" ", 1)[1])
+    for number in (1, 2, 3):
+        page.get_by_text(f"Question {number} of {total}").wait_for()
+        _answer_question(page, number - 1)
+        _submitted(page, number, total)
+    page.reload()  # a reload starts a new session: only the database remembers the attempt
+    page.wait_for_timeout(3000)
+    page.screenshot(path=str(ARTIFACTS / "reloaded.png"), full_page=True)
+    resume = page.get_by_role("button", name=f"Resume (3 of {total} answered)")
+    resume.click()
+    page.get_by_text(f"Question 4 of {total}").wait_for()
+    for number in range(4, total + 1):
+        page.get_by_text(f"Question {number} of {total}").wait_for()
+        _answer_question(page, number - 1)
+        for _ in range(2):
+            if _submitted(page, number, total):
+                break
+            _settled(page)
+            if page.get_by_text(f"Question {number} of {total}").count():
+                page.get_by_role("button", name="Submit answer").click()
+    page.get_by_text("Your results").wait_for()
+    page.get_by_role("link", name="Progress").click()
+    page.get_by_text("Your progress").wait_for()
+    page.screenshot(path=str(ARTIFACTS / "progress.png"), full_page=True)
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Report (HTML)").click()
+    report = tmp_path / "report.html"
+    download_info.value.save_as(report)
+    assert report.stat().st_size > 100_000  # plotly.js travels inside the file
+
+    offline = page.context.browser.new_context()
+    offline.route("http*://**/*", lambda route: route.abort())  # no network at all: only the file itself
+    viewer = offline.new_page()
+    viewer.goto(report.as_uri())
+    expect(viewer.get_by_text("DevReady report: Junior back-end developer")).to_be_visible()
+    expect(viewer.locator(".js-plotly-plot")).to_have_count(3)
+    expect(viewer.locator(".js-plotly-plot svg").first).to_be_visible()
+    viewer.screenshot(path=str(ARTIFACTS / "report.png"), full_page=False)
+    offline.close()

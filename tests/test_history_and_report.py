@@ -79,3 +79,17 @@ def test_the_report_carries_readiness_review_and_salary_source(report: str) -> N
     assert "Readiness" in report and "±" in report
     assert "Best answer:" in report
     assert "French recruitment guide for back-end developers" in report
+
+
+def test_progress_charts_follow_attempts_in_order_with_their_uncertainty(small_bank: Bank) -> None:
+    from quiz import charts
+
+    results = [_result(small_bank, set(), 1), _result(small_bank, {"sql", "python"}, 2)]
+    band_low, band_high, line = charts.readiness_over_time(results).data
+    assert list(line.x) == ["#1 · 2026-11-02", "#2 · 2026-11-03"]
+    assert line.y[1] > line.y[0]
+    assert all(low <= mid <= high for low, mid, high in zip(band_low.y, line.y, band_high.y, strict=True))
+    level = charts.level_over_time(results, "sql", small_bank).data[0]
+    assert len(level.x) == 2 and len(level.error_y.array) == 2
+    radar = charts.compare_radar(results[0], results[1], small_bank, ("before", "after"))
+    assert [trace.name for trace in radar.data] == ["before", "after"]
