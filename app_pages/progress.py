@@ -42,6 +42,16 @@ def _table(learner: int, signature: tuple[int, str]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _labels(learner: int, signature: tuple[int, str]) -> tuple[dict[str, str], list[str]]:
+    history = _history(learner, signature)
+    labels = {
+        r.attempt.id: f"#{i} · {r.attempt.started_at:%Y-%m-%d %H:%M} · {r.profile.title}"
+        for i, r in enumerate(history, 1)
+    }
+    return labels, measured_skills(history, bank)
+
+
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _figure(learner: int, signature: tuple[int, str], kind: str, a: str = "", b: str = "") -> object:
     history = _history(learner, signature)
@@ -65,17 +75,13 @@ else:
     st.dataframe(_table(learner, signature), hide_index=True)
     st.plotly_chart(_figure(learner, signature, "readiness"), key="readiness_over_time")
 
-    skills = measured_skills(history, bank)
+    labels, skills = _labels(learner, signature)
     if skills:
         skill = st.selectbox(
             t("progress_skill"), skills, format_func=lambda s: bank.skills[s].name, key="progress_skill"
         )
         st.plotly_chart(_figure(learner, signature, "skill", skill), key="level_over_time")
 
-    labels = {
-        r.attempt.id: f"#{i} · {r.attempt.started_at:%Y-%m-%d %H:%M} · {r.profile.title}"
-        for i, r in enumerate(history, 1)
-    }
     ids = list(labels)
     if len(ids) >= 2:
         st.subheader(t("compare_title"))

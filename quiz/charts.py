@@ -5,6 +5,7 @@ Colours are the Okabe-Ito palette, readable with the common forms of colour blin
 
 from __future__ import annotations
 
+import numpy as np
 import plotly.graph_objects as go
 
 from quiz.bank import Bank
@@ -150,16 +151,19 @@ def readiness_over_time(results: list[AttemptResult]) -> go.Figure:
         if r.readiness.skills_measured
     ]
     labels = [p[0] for p in points]
+    # numpy arrays travel to the browser as compact binary; long lists are walked element by element.
+    values = np.array([p[1] for p in points], dtype=float)
+    spread = np.array([p[2] for p in points], dtype=float)
     figure = go.Figure()
     figure.add_trace(
         go.Scatter(
-            x=labels, y=[max(0.0, p[1] - p[2]) for p in points], line={"width": 0}, hoverinfo="skip", showlegend=False
+            x=labels, y=np.clip(values - spread, 0.0, 1.0), line={"width": 0}, hoverinfo="skip", showlegend=False
         )
     )
     figure.add_trace(
         go.Scatter(
             x=labels,
-            y=[min(1.0, p[1] + p[2]) for p in points],
+            y=np.clip(values + spread, 0.0, 1.0),
             fill="tonexty",
             fillcolor="rgba(0,114,178,0.15)",
             line={"width": 0},
@@ -170,8 +174,8 @@ def readiness_over_time(results: list[AttemptResult]) -> go.Figure:
     figure.add_trace(
         go.Scatter(
             x=labels,
-            y=[p[1] for p in points],
-            error_y={"type": "data", "array": [p[2] for p in points], "color": GREY, "thickness": 1},
+            y=values,
+            error_y={"type": "data", "array": spread, "color": GREY, "thickness": 1},
             mode="lines+markers",
             line={"color": BLUE},
             name=t("readiness_label"),
@@ -197,8 +201,8 @@ def level_over_time(results: list[AttemptResult], skill_id: str, bank: Bank) -> 
     figure = go.Figure(
         go.Scatter(
             x=[p[0] for p in points],
-            y=[p[1] for p in points],
-            error_y={"type": "data", "array": [p[2] for p in points], "color": GREY},
+            y=np.array([p[1] for p in points], dtype=float),
+            error_y={"type": "data", "array": np.array([p[2] for p in points], dtype=float), "color": GREY},
             mode="lines+markers",
             line={"color": BLUE},
             name=_skill_label(bank, skill_id),

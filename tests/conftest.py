@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from quiz.bank import Bank, load_bank
+from quiz.store import Store
 
 # Tests parse YAML afresh unless a test turns the on-disk cache on itself.
 os.environ.setdefault("DEVREADY_CACHE_DIR", "off")
@@ -166,3 +167,35 @@ def ci_requires(what: str) -> None:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"{what} is required under CI=true")
     pytest.skip(f"SKIPPED LOUDLY: {what} is not available on this machine")
+
+
+POSTGRES_URL = os.environ.get("DEVREADY_TEST_POSTGRES", "postgresql+psycopg://127.0.0.1:5432/test")
+
+
+@pytest.fixture
+def sqlite_store(tmp_path: Path) -> Store:
+    return Store.open(f"sqlite:///{tmp_path / 'devready.db'}")
+
+
+@pytest.fixture
+def postgres_store() -> Iterator[Store]:
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    schema = f"test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES_URL)
+    try:
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as error:  # no server: skip loudly, or fail under CI
+        admin.dispose()
+        ci_requires(f"PostgreSQL at {POSTGRES_URL} ({type(error).__name__})")
+    store = Store.open(f"{POSTGRES_URL}?options=-csearch_path%3D{schema}")
+    try:
+        yield store
+    finally:
+        store.engine.dispose()
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

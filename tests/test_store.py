@@ -2,46 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import random
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from quiz.assemble import AssessmentSettings, Length, assemble_quiz
 from quiz.bank import Bank
 from quiz.store import Store
-from tests.conftest import ci_requires
-
-POSTGRES_URL = os.environ.get("DEVREADY_TEST_POSTGRES", "postgresql+psycopg://127.0.0.1:5432/test")
-
-
-@pytest.fixture
-def sqlite_store(tmp_path: Path) -> Store:
-    return Store.open(f"sqlite:///{tmp_path / 'devready.db'}")
-
-
-@pytest.fixture
-def postgres_store() -> Iterator[Store]:
-    schema = f"test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(POSTGRES_URL)
-    try:
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as error:  # no server: skip loudly, or fail under CI
-        admin.dispose()
-        ci_requires(f"PostgreSQL at {POSTGRES_URL} ({type(error).__name__})")
-    store = Store.open(f"{POSTGRES_URL}?options=-csearch_path%3D{schema}")
-    try:
-        yield store
-    finally:
-        store.engine.dispose()
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
