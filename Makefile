@@ -46,6 +46,7 @@ test: $(VENV)/.dev-installed system-packages
 
 bench: $(VENV)/.dev-installed
 	$(PY) bench/latency.py
+	$(PY) bench/progress.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
