@@ -44,9 +44,14 @@ test: $(VENV)/.dev-installed system-packages
 	$(PY) -m mypy
 	$(PY) -m pytest -n 2 --dist loadgroup
 
-bench: $(VENV)/.dev-installed
+$(VENV)/.bench-installed: $(VENV)/.dev-installed requirements-bench.txt
+	$(PY) -m pip install --quiet -r requirements-bench.txt
+	touch $@
+
+bench: $(VENV)/.bench-installed
 	$(PY) bench/latency.py
 	$(PY) bench/progress.py
+	$(PY) bench/adaptive.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

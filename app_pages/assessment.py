@@ -6,7 +6,9 @@ import time
 
 import streamlit as st
 
-from app_pages.context import bank_report, current_attempt_id, learner_id, set_current_attempt, store
+from app_pages.context import bank_report, current_attempt_id, item_pool, learner_id, set_current_attempt, store
+from quiz.adaptive import AdaptiveSession
+from quiz.adaptive_flow import choose_next, session_from_attempt
 from quiz.messages import t
 from quiz.models import Kind, Question
 from quiz.results import CONFIDENCE_LEVELS
@@ -16,6 +18,17 @@ from quiz.store import Attempt
 FEEDBACK_KEY = "practice_feedback"
 
 bank = bank_report().bank
+
+
+def adaptive_session(attempt: Attempt) -> AdaptiveSession:
+    """The adaptive state, rebuilt from the stored answers and kept while their number is unchanged."""
+    key = f"adaptive-{attempt.id}"
+    cached = st.session_state.get(key)
+    if cached is not None and cached[0] == attempt.answered:
+        return cached[1]
+    session = session_from_attempt(bank, item_pool(), attempt)
+    st.session_state[key] = (attempt.answered, session)
+    return session
 
 
 def _load_attempt() -> Attempt | None:
@@ -81,8 +94,23 @@ if attempt is None:
     st.page_link("app_pages/home.py", label=t("go_home"), icon=":material/home:")
     st.stop()
 
-total = len(attempt.quiz)
-st.progress(attempt.answered / total if total else 1.0, text=t("progress", answered=attempt.answered, total=total))
+adaptive = attempt.quiz.settings.adaptive
+if adaptive:
+    session = adaptive_session(attempt)
+    skills_total = len(session.skills)
+    st.progress(
+        session.decided_count / skills_total,
+        text=t("progress_adaptive", decided=session.decided_count, skills=skills_total, answered=attempt.answered),
+    )
+    if attempt.next_position() is None and not st.session_state.get(FEEDBACK_KEY):
+        following = choose_next(bank, session, attempt)
+        if following is not None:
+            store().append_item(attempt.id, following)  # stored before it is shown: a resume shows it again
+            attempt = store().attempt(attempt.id) or attempt
+    total = len(attempt.quiz)
+else:
+    total = len(attempt.quiz)
+    st.progress(attempt.answered / total if total else 1.0, text=t("progress", answered=attempt.answered, total=total))
 
 feedback = st.session_state.get(FEEDBACK_KEY)
 if feedback and feedback[0] == attempt.id:
@@ -104,7 +132,10 @@ assert question is not None
 
 shown_key = f"shown-{attempt.id}-{position}"
 st.session_state.setdefault(shown_key, time.monotonic())
-st.subheader(t("question_number", number=position + 1, total=total))
+if adaptive:
+    st.subheader(t("question_number_adaptive", number=position + 1))
+else:
+    st.subheader(t("question_number", number=position + 1, total=total))
 _show_question(question, position, total)
 choices = question.choices
 ordered = [choices[index].text for index in item.option_order]

@@ -14,7 +14,7 @@ from app_pages.context import (
     show_bank_problems,
     store,
 )
-from quiz.assemble import QUESTION_BUDGET, AssessmentSettings, Length, assemble_quiz
+from quiz.assemble import QUESTION_BUDGET, AssessmentSettings, Length, Quiz, assemble_quiz
 from quiz.messages import t
 
 bank = bank_report().bank
@@ -77,6 +77,13 @@ with st.form("settings"):
         key="focus",
         help=t("setting_focus_help"),
     )
+    adaptive = st.radio(
+        t("setting_mode"),
+        options=[False, True],
+        format_func=lambda is_adaptive: t("mode_adaptive") if is_adaptive else t("mode_fixed"),
+        key="adaptive",
+        help=t("setting_mode_help"),
+    )
     practice = st.toggle(t("setting_practice"), key="practice", help=t("setting_practice_help"))
     start = st.form_submit_button(t("start_button"), type="primary")
 
@@ -84,11 +91,16 @@ if start:
     if not languages:
         st.error(t("error_pick_language"))
         st.stop()
-    settings = AssessmentSettings(profile_id, tuple(languages), Length(length), tuple(focus), bool(practice))
+    settings = AssessmentSettings(
+        profile_id, tuple(languages), Length(length), tuple(focus), bool(practice), adaptive=bool(adaptive)
+    )
     learner = learner_id()
     if unfinished is not None:
         store().abandon_attempt(unfinished.id)
-    quiz = assemble_quiz(bank, settings, seen=store().seen_questions(learner), rng=random.Random())
+    if settings.adaptive:  # questions are chosen one at a time, from the answers so far
+        quiz = Quiz(settings, (), tuple(settings.languages) + tuple(bank.profiles[profile_id].targets))
+    else:
+        quiz = assemble_quiz(bank, settings, seen=store().seen_questions(learner), rng=random.Random())
     set_current_attempt(store().start_attempt(learner, quiz))
     st.switch_page("app_pages/assessment.py")
 

@@ -24,6 +24,28 @@ def _figures(attempt_id: str, _result: AttemptResult) -> dict[str, object]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
+def _decision_table(attempt_id: str, _result: AttemptResult) -> pd.DataFrame:
+    rows = []
+    for decision in _result.decisions.values():
+        if not decision.answers:
+            verdict = t("decision_not_asked")
+        elif not decision.stopped:
+            verdict = t("decision_open")
+        else:
+            verdict = t("decision_meets") if decision.meets else t("decision_below")
+        rows.append(
+            {
+                t("col_skill"): bank.skills[decision.skill_id].name,
+                t("col_decision"): verdict,
+                t("col_probability"): f"{decision.confidence:.0%}",
+                t("col_se"): f"{decision.sd:.2f}",
+                t("col_answers"): decision.answers,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
 def _skill_table(attempt_id: str, _result: AttemptResult) -> pd.DataFrame:
     rows = []
     for gap in _result.gaps:
@@ -90,6 +112,16 @@ if ready.skills_measured:
     st.metric(t("readiness_label"), t("readiness_value", value=ready.value, sd=ready.sd))
 st.subheader(result.sentence)
 st.caption(t("readiness_help", measured=ready.skills_measured, total=ready.skills_total, minimum=MIN_ANSWERS_FOR_LEVEL))
+
+if result.decisions:
+    st.subheader(t("adaptive_title", count=attempt.answered))
+    st.dataframe(_decision_table(attempt.id, result), hide_index=True)
+    for decision in result.decisions.values():
+        name = bank.skills[decision.skill_id].name
+        if decision.all_right:
+            st.caption(t("adaptive_all_right", skill=name))
+        elif decision.all_wrong:
+            st.caption(t("adaptive_all_wrong", skill=name))
 
 st.plotly_chart(figures["radar"], key="radar")
 st.plotly_chart(figures["gaps"], key="gaps")

@@ -43,6 +43,7 @@ class AssessmentSettings:
     length: Length = Length.STANDARD
     focus: tuple[str, ...] = ()
     practice: bool = False
+    adaptive: bool = False
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,7 @@ def assemble_quiz(
                 measured.append(skill_id)
                 total += len(chosen)
     ordered = _interleave(picked)
-    items = tuple(QuizItem(question.id, _option_order(question, rng)) for question in ordered)
+    items = tuple(QuizItem(question.id, option_order(question, rng)) for question in ordered)
     return Quiz(settings, items, tuple(measured))
 
 
@@ -146,7 +147,7 @@ def _interleave(groups: list[list[Question]]) -> list[Question]:
     return ordered
 
 
-def _option_order(question: Question, rng: random.Random) -> tuple[int, ...]:
+def option_order(question: Question, rng: random.Random) -> tuple[int, ...]:
     order = list(range(len(question.choices)))
     if question.kind is not Kind.TRUE_FALSE:  # "True, False" is the order everybody expects
         rng.shuffle(order)

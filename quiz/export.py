@@ -99,6 +99,7 @@ class AttemptRecord(_Strict):
     length: Length
     focus: list[str] = Field(default_factory=list)
     practice: bool = False
+    adaptive: bool = False
     items: list[tuple[str, list[int]]]
     skills: list[str] = Field(default_factory=list)
     started_at: datetime
@@ -123,6 +124,7 @@ def _record(attempt: Attempt) -> dict[str, Any]:
         "length": settings.length.value,
         "focus": list(settings.focus),
         "practice": settings.practice,
+        "adaptive": settings.adaptive,
         "items": [[item.question_id, list(item.option_order)] for item in attempt.quiz.items],
         "skills": list(attempt.quiz.skills),
         "started_at": attempt.started_at.isoformat(),
@@ -172,7 +174,12 @@ def parse_export(data: bytes | str) -> list[Attempt]:
     attempts = []
     for record in export.attempts:
         settings = AssessmentSettings(
-            record.profile_id, tuple(record.languages), record.length, tuple(record.focus), record.practice
+            record.profile_id,
+            tuple(record.languages),
+            record.length,
+            tuple(record.focus),
+            record.practice,
+            record.adaptive,
         )
         quiz = Quiz(settings, tuple(QuizItem(q, tuple(order)) for q, order in record.items), tuple(record.skills))
         responses = tuple(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from quiz.bank import Bank
 from quiz.models import Profile, Question
@@ -17,6 +18,9 @@ from quiz.scoring import (
 )
 from quiz.store import Attempt, Response
 from quiz.summary import readiness_sentence
+
+if TYPE_CHECKING:
+    from quiz.adaptive import SkillDecision
 
 CONFIDENCE_LEVELS = ("guess", "fairly_sure", "certain")
 
@@ -54,6 +58,7 @@ class AttemptResult:
     sentence: str
     review: list[ReviewedAnswer]
     calibration: list[CalibrationRow]
+    decisions: dict[str, SkillDecision] = field(default_factory=dict)  # adaptive attempts only
 
     @property
     def certain_and_wrong(self) -> list[ReviewedAnswer]:
@@ -72,10 +77,26 @@ def scored_responses(bank: Bank, attempt: Attempt) -> list[ScoredResponse]:
     ]
 
 
+def adaptive_estimates(bank: Bank, attempt: Attempt) -> tuple[dict[str, SkillEstimate], dict[str, SkillDecision]]:
+    """Estimates of an adaptive attempt: the same 2PL EAP, with the shared-information prior it decided with."""
+    from quiz.adaptive import ItemPool
+    from quiz.adaptive_flow import session_from_attempt
+
+    decisions = session_from_attempt(bank, ItemPool.from_bank(bank), attempt).decisions()
+    estimates = {
+        skill: SkillEstimate(skill, d.mean, d.sd, d.answers, d.posterior) for skill, d in decisions.items() if d.answers
+    }
+    return estimates, decisions
+
+
 def evaluate_attempt(bank: Bank, attempt: Attempt) -> AttemptResult:
     settings = attempt.quiz.settings
     profile = bank.profiles[settings.profile_id]
-    estimates = estimate_skills(bank, scored_responses(bank, attempt))
+    decisions: dict[str, SkillDecision] = {}
+    if settings.adaptive:
+        estimates, decisions = adaptive_estimates(bank, attempt)
+    else:
+        estimates = estimate_skills(bank, scored_responses(bank, attempt))
     gaps = profile_gaps(profile, estimates, settings.languages)
     ready = readiness(gaps)
     review = [
@@ -92,6 +113,5 @@ def evaluate_attempt(bank: Bank, attempt: Attempt) -> AttemptResult:
     for level in CONFIDENCE_LEVELS:
         given = [r for r in attempt.responses if r.confidence == level and not r.skipped]
         calibration.append(CalibrationRow(level, len(given), sum(r.score for r in given)))
-    return AttemptResult(
-        attempt, profile, estimates, gaps, ready, readiness_sentence(ready, gaps, profile, bank), review, calibration
-    )
+    sentence = readiness_sentence(ready, gaps, profile, bank)
+    return AttemptResult(attempt, profile, estimates, gaps, ready, sentence, review, calibration, decisions)

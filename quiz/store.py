@@ -83,6 +83,7 @@ class AttemptRow(Base):
     length: Mapped[str] = mapped_column(String(16))
     focus: Mapped[list[str]] = mapped_column(JSON)
     practice: Mapped[bool] = mapped_column(Boolean, default=False)
+    adaptive: Mapped[bool] = mapped_column(Boolean, default=False)
     items: Mapped[list[Any]] = mapped_column(JSON)
     skills: Mapped[list[str]] = mapped_column(JSON)
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
@@ -156,7 +157,7 @@ def _aware(moment: datetime | None) -> datetime | None:
 
 def _to_attempt(row: AttemptRow) -> Attempt:
     settings = AssessmentSettings(
-        row.profile_id, tuple(row.languages), Length(row.length), tuple(row.focus), row.practice
+        row.profile_id, tuple(row.languages), Length(row.length), tuple(row.focus), row.practice, row.adaptive
     )
     items = tuple(QuizItem(question_id, tuple(order)) for question_id, order in row.items)
     responses = tuple(
@@ -245,6 +246,7 @@ class Store:
                     length=settings.length.value,
                     focus=list(settings.focus),
                     practice=settings.practice,
+                    adaptive=settings.adaptive,
                     items=[[item.question_id, list(item.option_order)] for item in quiz.items],
                     skills=list(quiz.skills),
                 )
@@ -285,6 +287,16 @@ class Store:
             index_elements=["attempt_id", "question_id"],
             set_={key: statement.excluded[key] for key in ("chosen", "score", "confidence", "seconds", "answered_at")},
         )
+
+    def append_item(self, attempt_id: str, item: QuizItem) -> None:
+        """Add the question an adaptive attempt chose next, before it is shown, so a resume shows it again."""
+        with self.transaction() as session:
+            row = session.get(AttemptRow, attempt_id, with_for_update=True)
+            if row is None or row.finished_at is not None:
+                return
+            if any(question_id == item.question_id for question_id, _ in row.items):
+                return
+            row.items = [*row.items, [item.question_id, list(item.option_order)]]
 
     def finish_attempt(self, attempt_id: str) -> None:
         """Mark the attempt finished; finishing twice keeps the first time and creates nothing."""
@@ -368,6 +380,7 @@ def _restore_rows(learner_id: int, attempt: Attempt) -> AttemptRow:
         length=settings.length.value,
         focus=list(settings.focus),
         practice=settings.practice,
+        adaptive=settings.adaptive,
         items=[[item.question_id, list(item.option_order)] for item in attempt.quiz.items],
         skills=list(attempt.quiz.skills),
         started_at=attempt.started_at,

@@ -1,0 +1,254 @@
+"""DevReady's adaptive mode beside a fixed form and a reference CAT (catsim), in one process.
+
+`python bench/adaptive.py [--examinees 2000]` simulates examinees on the real bank with known abilities
+on every skill of the junior profile (plus Python), correlated 0.6 across skills and centred on the
+profile's cut points (θ_s ~ N(cut_s, 1): half the people sit near a decision). Answers follow the 2PL
+model with the bank's item parameters. Three methods see the same examinees:
+
+(a) DevReady adaptive (quiz/adaptive.py): items most informative at the cut, randomesque top-k,
+    weight-proportional skill visits, shared-information prior, stopping on a confident decision;
+(b) a fixed form: per skill, the same mean length as (a), items drawn at random, scored with the
+    same estimator as (a);
+(c) catsim 0.21: per skill, the same length, maximum-information selection and its maximum-likelihood
+    estimator (NumericalSearchEstimator), decision = estimate >= cut.
+
+Prints per method: mean items per skill, decision accuracy over all skills and among people at least
+0.5 from the cut, RMSE of ability, time per item selection; the information floor; and last the line
+`items_per_skill=N decision_acc=D decision_acc_clear=C acc_gain_vs_fixed=G acc_gain_vs_catsim=H
+rmse_ratio_vs_fixed=Y select_ms=W`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import random
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from quiz.adaptive import AdaptiveConfig, AdaptiveSession, ItemPool, session_for_profile  # noqa: E402
+from quiz.bank import load_bank  # noqa: E402
+
+PROFILE = "junior"
+LANGUAGES = ("python",)
+CORRELATION = 0.6
+CLEAR_MARGIN = 0.5
+SELECTION_BANK = 5_000
+
+
+@dataclass
+class Outcome:
+    decisions: np.ndarray  # examinees × skills: True = at or above the cut
+    estimates: np.ndarray  # examinees × skills: ability estimates
+    lengths: np.ndarray  # examinees × skills: items asked
+
+
+def correlated_abilities(rng: np.random.Generator, cuts: np.ndarray, count: int) -> np.ndarray:
+    size = len(cuts)
+    covariance = np.full((size, size), CORRELATION) + np.eye(size) * (1 - CORRELATION)
+    return cuts + rng.standard_normal((count, size)) @ np.linalg.cholesky(covariance).T
+
+
+def respond(rng: random.Random, theta: float, a: float, b: float) -> float:
+    return 1.0 if rng.random() < 1.0 / (1.0 + math.exp(-a * (theta - b))) else 0.0
+
+
+def run_adaptive(bank, pool: ItemPool, thetas: np.ndarray, skills: list[str], seed: int, config: AdaptiveConfig):  # type: ignore[no-untyped-def]
+    rng = random.Random(seed)
+    n, k = thetas.shape
+    out = Outcome(np.zeros((n, k), bool), np.zeros((n, k)), np.zeros((n, k), int))
+    select_times: list[float] = []
+    for person in range(n):
+        session = session_for_profile(bank, pool, PROFILE, LANGUAGES, config)
+        column = {skill: j for j, skill in enumerate(skills)}
+        while not session.finished:
+            started = time.perf_counter()
+            question = session.next_question(rng)
+            select_times.append(time.perf_counter() - started)
+            if question is None:
+                break
+            skill, index = pool.index[question]
+            score = respond(rng, thetas[person, column[skill]], pool.a[skill][index], pool.b[skill][index])
+            session.record(question, score)
+        for skill, decision in session.decisions().items():
+            j = column[skill]
+            out.decisions[person, j] = decision.meets
+            out.estimates[person, j] = decision.mean
+            out.lengths[person, j] = decision.answers
+    return out, select_times
+
+
+def stochastic_lengths(rng: np.random.Generator, means: np.ndarray, count: int) -> np.ndarray:
+    """Integer lengths per examinee whose expectation is each skill's mean length."""
+    floor = np.floor(means)
+    return (floor + (rng.random((count, len(means))) < (means - floor))).astype(int)
+
+
+def run_fixed(
+    bank, pool: ItemPool, thetas: np.ndarray, skills: list[str], lengths: np.ndarray, seed: int, config: AdaptiveConfig
+):  # type: ignore[no-untyped-def]
+    rng = random.Random(seed)
+    n, k = thetas.shape
+    out = Outcome(np.zeros((n, k), bool), np.zeros((n, k)), lengths.copy())
+    for person in range(n):
+        session = session_for_profile(bank, pool, PROFILE, LANGUAGES, config)
+        for j, skill in enumerate(skills):
+            for index in rng.sample(range(len(pool.ids[skill])), min(lengths[person, j], len(pool.ids[skill]))):
+                score = respond(rng, thetas[person, j], pool.a[skill][index], pool.b[skill][index])
+                session.record(pool.ids[skill][index], score)
+        for skill, decision in session.decisions().items():
+            j = skills.index(skill)
+            out.decisions[person, j] = decision.meets
+            out.estimates[person, j] = decision.mean
+    return out
+
+
+def run_catsim(pool: ItemPool, thetas: np.ndarray, skills: list[str], cuts: np.ndarray, lengths: np.ndarray, seed: int):  # type: ignore[no-untyped-def]
+    from catsim.estimation import NumericalSearchEstimator
+    from catsim.item_bank import ItemBank
+    from catsim.selection import MaxInfoSelector
+
+    rng = random.Random(seed)
+    banks = {
+        s: ItemBank(np.column_stack([pool.a[s], pool.b[s], np.zeros_like(pool.a[s]), np.ones_like(pool.a[s])]))
+        for s in skills
+    }
+    selector, estimator = MaxInfoSelector(), NumericalSearchEstimator()
+    n, k = thetas.shape
+    out = Outcome(np.zeros((n, k), bool), np.zeros((n, k)), lengths.copy())
+    select_times: list[float] = []
+    for person in range(n):
+        for j, skill in enumerate(skills):
+            administered: list[int] = []
+            responses: list[bool] = []
+            estimate = 0.0
+            for _ in range(lengths[person, j]):
+                started = time.perf_counter()
+                index = selector.select(item_bank=banks[skill], administered_items=administered, est_theta=estimate)
+                select_times.append(time.perf_counter() - started)
+                if index is None:
+                    break
+                administered.append(int(index))
+                responses.append(bool(respond(rng, thetas[person, j], pool.a[skill][index], pool.b[skill][index])))
+                estimate = float(
+                    estimator.estimate(
+                        item_bank=banks[skill],
+                        administered_items=administered,
+                        response_vector=responses,
+                        est_theta=estimate,
+                    )
+                )
+            out.estimates[person, j] = float(np.clip(estimate, -5.0, 5.0))
+            out.decisions[person, j] = estimate >= cuts[j]
+    return out, select_times
+
+
+def scores(outcome: Outcome, thetas: np.ndarray, cuts: np.ndarray) -> tuple[float, float, float]:
+    truth = thetas >= cuts
+    right = outcome.decisions == truth
+    clear = np.abs(thetas - cuts) >= CLEAR_MARGIN
+    rmse = float(np.sqrt(np.mean((outcome.estimates - thetas) ** 2)))
+    return float(right.mean()), float(right[clear].mean()), rmse
+
+
+def selection_time_large_bank(
+    config: AdaptiveConfig, skills: list[str], cuts: dict[str, float], weights: dict[str, float]
+) -> float:
+    """Milliseconds per selection with a synthetic 5,000-item pool (answers recorded as they come)."""
+    rng = np.random.default_rng(5)
+    per_skill = SELECTION_BANK // len(skills)
+    ids = {s: tuple(f"{s}-{i}" for i in range(per_skill)) for s in skills}
+    pool = ItemPool(
+        ids, {s: rng.uniform(0.8, 2.2, per_skill) for s in skills}, {s: rng.uniform(-3, 3, per_skill) for s in skills}
+    )
+    chooser = random.Random(3)
+    times = []
+    for _ in range(20):
+        session = AdaptiveSession(pool, tuple(skills), cuts, weights, config)
+        while not session.finished:
+            started = time.perf_counter()
+            question = session.next_question(chooser)
+            times.append(time.perf_counter() - started)
+            if question is None:
+                break
+            session.record(question, float(chooser.random() < 0.5))
+    return 1000 * float(np.median(times))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--examinees", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--select-at", choices=("cut", "estimate"), default="cut")
+    parser.add_argument("--threshold", type=float, default=0.9)
+    args = parser.parse_args()
+    started = time.perf_counter()
+
+    bank = load_bank()
+    pool = ItemPool.from_bank(bank)
+    config = AdaptiveConfig(select_at=args.select_at, threshold=args.threshold)
+    template = session_for_profile(bank, pool, PROFILE, LANGUAGES, config)
+    skills = list(template.skills)
+    cuts = np.array([template.cuts[s] for s in skills])
+    thetas = correlated_abilities(np.random.default_rng(args.seed), cuts, args.examinees)
+    a_mean = float(np.mean(np.concatenate([pool.a[s] for s in skills])))
+    print(
+        f"{args.examinees} simulated examinees, {len(skills)} skills of the {PROFILE} profile (+ {', '.join(LANGUAGES)}), "
+        f"abilities N(cut, 1) correlated {CORRELATION}; bank: {sum(len(pool.ids[s]) for s in skills)} items, mean a {a_mean:.2f}"
+    )
+
+    adaptive, adaptive_select = run_adaptive(bank, pool, thetas, skills, args.seed + 1, config)
+    mean_lengths = adaptive.lengths.mean(axis=0)
+    lengths = stochastic_lengths(np.random.default_rng(args.seed + 2), mean_lengths, args.examinees)
+    fixed = run_fixed(bank, pool, thetas, skills, lengths, args.seed + 3, config)
+    reference, catsim_select = run_catsim(pool, thetas, skills, cuts, lengths, args.seed + 4)
+    select_ms = selection_time_large_bank(config, skills, template.cuts, template.weights)
+
+    print(f"{'method':<34}{'items/skill':>12}{'decision_acc':>14}{'acc_clear':>11}{'rmse':>8}{'select ms':>11}")
+    results = {}
+    for name, outcome, times in (
+        ("DevReady adaptive", adaptive, adaptive_select),
+        ("fixed form, random items", fixed, None),
+        ("catsim MaxInfo + ML", reference, catsim_select),
+    ):
+        acc, clear, rmse = scores(outcome, thetas, cuts)
+        results[name] = (acc, clear, rmse)
+        timing = f"{1000 * float(np.median(times)):>11.3f}" if times else f"{'-':>11}"
+        print(f"{name:<34}{outcome.lengths.mean():>12.2f}{acc:>14.3f}{clear:>11.3f}{rmse:>8.3f}{timing}")
+    items_per_skill = float(adaptive.lengths.mean())
+    floor = 1 / math.sqrt(items_per_skill * a_mean**2 / 4)
+    print(
+        f"information floor: with {items_per_skill:.1f} items of a = {a_mean:.2f}, SE >= 1/sqrt(n a^2/4) = {floor:.2f}"
+    )
+    print(f"selection with a {SELECTION_BANK:,}-item bank: {select_ms:.3f} ms per item (median)")
+    acc, clear, rmse = results["DevReady adaptive"]
+    gain_fixed = acc - results["fixed form, random items"][0]
+    gain_catsim = acc - results["catsim MaxInfo + ML"][0]
+    rmse_ratio = rmse / results["fixed form, random items"][2]
+    targets = [
+        ("items_per_skill <= 6 with decision_acc_clear >= 0.95", items_per_skill <= 6 and clear >= 0.95),
+        ("acc_gain_vs_fixed >= 0.03", gain_fixed >= 0.03),
+        ("acc_gain_vs_catsim >= 0", gain_catsim >= 0),
+        ("rmse_ratio_vs_fixed <= 0.8", rmse_ratio <= 0.8),
+        ("select_ms < 5", select_ms < 5),
+    ]
+    for label, met in targets:
+        print(f"target {label}: {'met' if met else 'MISSED'}")
+    print(f"wall time {time.perf_counter() - started:.0f} s")
+    print(
+        f"items_per_skill={items_per_skill:.2f} decision_acc={acc:.3f} decision_acc_clear={clear:.3f} "
+        f"acc_gain_vs_fixed={gain_fixed:.3f} acc_gain_vs_catsim={gain_catsim:.3f} rmse_ratio_vs_fixed={rmse_ratio:.3f} "
+        f"select_ms={select_ms:.3f}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,270 @@
+"""Adaptive assessment: a confident ready / not-ready decision per skill from few questions.
+
+Per skill, the next question is the one most informative at the cut point of the profile's target
+(a readiness check needs the side of the cut, not a precise ability), picked at random among the k
+most informative unused items (exposure control). Skills are visited in proportion to their weight
+until each is decided: its posterior probability of being on one side of the cut reaches the
+threshold, its SE reaches the target, or it hits its maximum. Skills correlate (someone strong in
+SQL tends to be strong in relational design), so each skill's prior is conditioned on what the
+other skills' answers already say: the same 2PL model and EAP estimate, with a better-informed prior.
+See docs/adaptive.md.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+
+from quiz.bank import Bank
+from quiz.irt import GRID, FloatArray, Posterior, item_parameters, level_cut
+from quiz.scoring import MIN_ANSWERS_FOR_LEVEL
+
+DECISION_THRESHOLD = 0.9
+SE_TARGET = 0.3
+MIN_PER_SKILL = MIN_ANSWERS_FOR_LEVEL  # never claim a level from fewer answers than the fixed form
+MAX_PER_SKILL = 8
+MAX_TOTAL = 80
+EXPOSURE_TOP_K = 4
+SKILL_CORRELATION = 0.6
+_LOG_P_FLOOR = 1e-12
+
+
+@dataclass(frozen=True)
+class AdaptiveConfig:
+    threshold: float = DECISION_THRESHOLD
+    se_target: float = SE_TARGET
+    min_per_skill: int = MIN_PER_SKILL
+    max_per_skill: int = MAX_PER_SKILL
+    max_total: int = MAX_TOTAL
+    top_k: int = EXPOSURE_TOP_K
+    correlation: float = SKILL_CORRELATION
+    select_at: str = "cut"  # "cut" (the decision point) or "estimate" (the current EAP)
+
+
+@dataclass(frozen=True)
+class ItemPool:
+    """Per skill, the item ids and their 2PL parameters as arrays, built once per bank."""
+
+    ids: dict[str, tuple[str, ...]]
+    a: dict[str, FloatArray]
+    b: dict[str, FloatArray]
+
+    @classmethod
+    def from_bank(cls, bank: Bank) -> ItemPool:
+        ids, a, b = {}, {}, {}
+        for skill_id, questions in bank.by_skill.items():
+            params = [item_parameters(q) for q in questions]
+            ids[skill_id] = tuple(q.id for q in questions)
+            a[skill_id] = np.array([p[0] for p in params], dtype=float)
+            b[skill_id] = np.array([p[1] for p in params], dtype=float)
+        return cls(ids, a, b)
+
+    @cached_property
+    def index(self) -> dict[str, tuple[str, int]]:
+        return {qid: (skill, i) for skill, qids in self.ids.items() for i, qid in enumerate(qids)}
+
+
+@dataclass(frozen=True)
+class SkillDecision:
+    skill_id: str
+    cut: float
+    answers: int
+    mean: float
+    sd: float
+    p_above: float  # posterior probability that ability is at or above the cut
+    stopped: bool
+    reason: str  # "decided", "precise", "max_items", "bank_exhausted", "" while still open
+    all_right: bool
+    all_wrong: bool
+    posterior: Posterior
+
+    @property
+    def decided(self) -> bool:
+        return self.stopped
+
+    @property
+    def meets(self) -> bool:
+        return self.p_above >= 0.5
+
+    @property
+    def confidence(self) -> float:
+        return max(self.p_above, 1.0 - self.p_above)
+
+
+def _compound_symmetry(size: int, correlation: float) -> FloatArray:
+    return np.full((size, size), correlation) + np.eye(size) * (1.0 - correlation)
+
+
+@dataclass
+class AdaptiveSession:
+    """The state of one adaptive attempt: skills, cut points, weights and the answers so far."""
+
+    pool: ItemPool
+    skills: tuple[str, ...]
+    cuts: Mapping[str, float]
+    weights: Mapping[str, float]
+    config: AdaptiveConfig = field(default_factory=AdaptiveConfig)
+    prior_means: Mapping[str, float] | None = None
+    answered: dict[str, list[tuple[int, float]]] = field(default_factory=dict)  # skill -> [(item index, score)]
+
+    def __post_init__(self) -> None:
+        for skill in self.skills:
+            self.answered.setdefault(skill, [])
+        size = len(self.skills)
+        self._prior_cov = _compound_symmetry(size, self.config.correlation)
+        self._prior_precision = np.linalg.inv(self._prior_cov)
+        means = self.prior_means or {}
+        self._prior_mean = np.array([means.get(s, 0.0) for s in self.skills], dtype=float)
+        self._log_lik: dict[str, FloatArray] = {s: np.zeros_like(GRID) for s in self.skills}
+
+    # ---- answers
+
+    def record(self, question_id: str, score: float) -> None:
+        skill, index = self.pool.index[question_id]
+        self.answered[skill].append((index, score))
+        a, b = self.pool.a[skill][index], self.pool.b[skill][index]
+        p = np.clip(1.0 / (1.0 + np.exp(-a * (GRID - b))), _LOG_P_FLOOR, 1 - _LOG_P_FLOOR)
+        self._log_lik[skill] = self._log_lik[skill] + score * np.log(p) + (1.0 - score) * np.log1p(-p)
+        self.__dict__.pop("_decisions", None)
+
+    @property
+    def total_answered(self) -> int:
+        return sum(len(items) for items in self.answered.values())
+
+    def used(self, skill: str) -> set[int]:
+        return {index for index, _ in self.answered[skill]}
+
+    # ---- estimation
+
+    def _gaussian_likelihoods(self) -> tuple[FloatArray, FloatArray]:
+        """Each skill's likelihood summarised as a normal (mean, precision); precision 0 without answers."""
+        means = np.zeros(len(self.skills))
+        precisions = np.zeros(len(self.skills))
+        wide = -0.5 * (GRID / 4.0) ** 2  # a very weak N(0, 4²) keeps all-right/all-wrong summaries finite
+        for i, skill in enumerate(self.skills):
+            if not self.answered[skill]:
+                continue
+            log_w = self._log_lik[skill] + wide
+            w = np.exp(log_w - log_w.max())
+            w /= w.sum()
+            mean = float((w * GRID).sum())
+            var = float((w * (GRID - mean) ** 2).sum())
+            likelihood_var = 1.0 / max(1.0 / max(var, 1e-6) - 1.0 / 16.0, 1e-6)  # remove the weak prior again
+            means[i], precisions[i] = mean, 1.0 / likelihood_var
+        return means, precisions
+
+    def conditional_prior(self, skill_index: int, means: FloatArray, precisions: FloatArray) -> tuple[float, float]:
+        """N(mean, sd) of one skill given the prior and every *other* skill's answers."""
+        tau = precisions.copy()
+        tau[skill_index] = 0.0
+        precision = self._prior_precision + np.diag(tau)
+        covariance = np.linalg.inv(precision)
+        mean = covariance @ (self._prior_precision @ self._prior_mean + tau * means)
+        return float(mean[skill_index]), float(np.sqrt(covariance[skill_index, skill_index]))
+
+    @cached_property
+    def _decisions(self) -> dict[str, SkillDecision]:
+        means, precisions = self._gaussian_likelihoods()
+        decisions = {}
+        for i, skill in enumerate(self.skills):
+            prior_mean, prior_sd = self.conditional_prior(i, means, precisions)
+            log_w = self._log_lik[skill] - 0.5 * ((GRID - prior_mean) / prior_sd) ** 2
+            w = np.exp(log_w - log_w.max())
+            w /= w.sum()
+            mean = float((w * GRID).sum())
+            sd = float(np.sqrt((w * (GRID - mean) ** 2).sum()))
+            post = Posterior(mean, sd, w)
+            cut = self.cuts[skill]
+            p_above = post.probability_at_least(cut)
+            scores = [score for _, score in self.answered[skill]]
+            n = len(scores)
+            reason = ""
+            if n >= self.config.min_per_skill and max(p_above, 1 - p_above) >= self.config.threshold:
+                reason = "decided"
+            elif n >= self.config.min_per_skill and sd <= self.config.se_target:
+                reason = "precise"
+            elif n >= self.config.max_per_skill:
+                reason = "max_items"
+            elif n >= len(self.pool.ids.get(skill, ())):
+                reason = "bank_exhausted"
+            decisions[skill] = SkillDecision(
+                skill, cut, n, post.mean, sd, p_above, bool(reason), reason,
+                bool(scores) and min(scores) == 1.0, bool(scores) and max(scores) == 0.0, post,
+            )  # fmt: skip
+        return decisions
+
+    def decisions(self) -> dict[str, SkillDecision]:
+        return self._decisions
+
+    @property
+    def finished(self) -> bool:
+        return self.total_answered >= self.config.max_total or all(d.stopped for d in self._decisions.values())
+
+    @property
+    def decided_count(self) -> int:
+        return sum(d.stopped for d in self._decisions.values())
+
+    # ---- selection
+
+    def next_skill(self) -> str | None:
+        """The open skill furthest behind its weight-proportional share of the questions."""
+        open_skills = [s for s, d in self._decisions.items() if not d.stopped]
+        if not open_skills or self.total_answered >= self.config.max_total:
+            return None
+        total_weight = sum(self.weights[s] for s in open_skills)
+        asked = sum(len(self.answered[s]) for s in open_skills)
+
+        def deficit(skill: str) -> tuple[float, float]:
+            share = self.weights[skill] / total_weight * (asked + 1)
+            uncertainty = -abs(self._decisions[skill].p_above - 0.5)
+            return (share - len(self.answered[skill]), uncertainty)
+
+        return max(open_skills, key=deficit)
+
+    def next_question(self, rng: random.Random) -> str | None:
+        skill = self.next_skill()
+        if skill is None:
+            return None
+        a, b = self.pool.a[skill], self.pool.b[skill]
+        theta = self.cuts[skill] if self.config.select_at == "cut" else self._decisions[skill].mean
+        p = 1.0 / (1.0 + np.exp(-a * (theta - b)))
+        information = a * a * p * (1.0 - p)
+        used = self.used(skill)
+        if used:
+            information = information.copy()
+            information[list(used)] = -1.0
+        available = int((information >= 0).sum())
+        if available == 0:
+            return None
+        k = min(self.config.top_k, available)
+        top = np.argpartition(-information, k - 1)[:k]
+        return self.pool.ids[skill][int(top[rng.randrange(k)])]
+
+
+def session_for_profile(
+    bank: Bank,
+    pool: ItemPool,
+    profile_id: str,
+    languages: Sequence[str],
+    config: AdaptiveConfig | None = None,
+) -> AdaptiveSession:
+    """An adaptive session over the profile's skills and the learner's chosen languages."""
+    profile = bank.profiles[profile_id]
+    skills: list[str] = []
+    cuts: dict[str, float] = {}
+    weights: dict[str, float] = {}
+    for language in languages:
+        skills.append(language)
+        cuts[language] = level_cut(profile.language_target.level)
+        weights[language] = profile.language_target.weight / max(len(languages), 1)
+    for skill_id, target in profile.targets.items():
+        skills.append(skill_id)
+        cuts[skill_id] = level_cut(target.level)
+        weights[skill_id] = target.weight
+    # The prior is centred on each cut point: before any answer, "ready" and "not yet" are equally
+    # likely, so every decision is made by the answers, not by a prior lean (see docs/adaptive.md).
+    return AdaptiveSession(pool, tuple(skills), cuts, weights, config or AdaptiveConfig(), prior_means=dict(cuts))

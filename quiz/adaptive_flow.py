@@ -1,0 +1,32 @@
+"""An adaptive attempt over the store: rebuild its state from the answers, choose the next question."""
+
+from __future__ import annotations
+
+import random
+
+from quiz.adaptive import AdaptiveSession, ItemPool, session_for_profile
+from quiz.assemble import QuizItem, option_order
+from quiz.bank import Bank
+from quiz.store import Attempt
+
+
+def session_from_attempt(bank: Bank, pool: ItemPool, attempt: Attempt) -> AdaptiveSession:
+    """Replay the stored answers: the same answers always give the same state (a resume is exact)."""
+    settings = attempt.quiz.settings
+    session = session_for_profile(bank, pool, settings.profile_id, settings.languages)
+    for response in attempt.responses:
+        if response.question_id in pool.index:
+            session.record(response.question_id, response.score)
+    return session
+
+
+def choose_next(bank: Bank, session: AdaptiveSession, attempt: Attempt) -> QuizItem | None:
+    """The next question, or None when every skill is decided (or the total maximum is reached)."""
+    if session.finished:
+        return None
+    # Seeded by the attempt and the number of answers, so a reload before answering shows the same item.
+    rng = random.Random(f"{attempt.id}:{attempt.answered}")
+    question_id = session.next_question(rng)
+    if question_id is None:
+        return None
+    return QuizItem(question_id, option_order(bank.questions[question_id], rng))
