@@ -197,3 +197,41 @@ def test_practice_feedback_does_not_leak_into_the_next_attempt() -> None:
     at = _start(at)
     assert at.subheader[0].value.startswith("Question 1 of")
     assert not any(b.label == "Next question" for b in at.button)
+
+
+def test_an_adaptive_assessment_ends_by_its_stopping_rule_and_shows_decisions() -> None:
+    at = _app()
+    at.radio(key="adaptive").set_value(True)
+    at = _start(at)
+    assert at.subheader[0].value == "Question 1"
+    assert "of 14 skills decided" in at.get("progress")[0].proto.text
+    answered = 0
+    while _on_question_page(at):
+        at = _answer_current(at, skip=answered % 3 == 0)
+        answered += 1
+        assert answered <= 80
+    assert not at.exception
+    assert any(s.value == f"Decided from {answered} questions" for s in at.subheader)
+    decisions = at.dataframe[0].value
+    assert list(decisions.columns) == ["Skill", "Decision", "Probability of that decision", "SE (ability)", "Answers"]
+    assert len(decisions) == 14
+    assert set(decisions["Decision"]) <= {
+        "at or above the target",
+        "below the target",
+        "not decided (question limit reached)",
+    }
+    assert answered < 14 * 8  # the stopping rule ended it well before every skill's maximum
+
+
+def test_an_adaptive_attempt_resumes_on_the_question_it_had_chosen() -> None:
+    at = _app()
+    at.radio(key="adaptive").set_value(True)
+    at = _start(at)
+    for _ in range(4):
+        at = _answer_current(at)
+    shown = at.markdown[0].value
+    st.cache_resource.clear()
+    again = _app()
+    next(b for b in again.button if b.label.startswith("Resume")).click().run()
+    assert again.subheader[0].value == "Question 5"
+    assert again.markdown[0].value == shown

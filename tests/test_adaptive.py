@@ -1,0 +1,153 @@
+"""Adaptive selection, exposure control, content balancing, stopping and the shared-information prior."""
+
+from __future__ import annotations
+
+import math
+import random
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from quiz.adaptive import AdaptiveConfig, AdaptiveSession, ItemPool, session_for_profile
+from quiz.bank import Bank
+
+CUT = 0.0
+
+
+def _pool(skills: tuple[str, ...] = ("s1", "s2"), b: tuple[float, ...] = (-2, -1, -0.5, 0, 0.4, 1, 2)) -> ItemPool:
+    ids = {s: tuple(f"{s}-{i}" for i in range(len(b))) for s in skills}
+    return ItemPool(ids, {s: np.full(len(b), 1.5) for s in skills}, {s: np.array(b, dtype=float) for s in skills})
+
+
+def _session(pool: ItemPool, **config: object) -> AdaptiveSession:
+    skills = tuple(pool.ids)
+    return AdaptiveSession(
+        pool,
+        skills,
+        dict.fromkeys(skills, CUT),
+        dict.fromkeys(skills, 1.0),
+        AdaptiveConfig(**config),
+        dict.fromkeys(skills, CUT),  # type: ignore[arg-type]
+    )
+
+
+def test_the_most_informative_item_at_the_cut_comes_first() -> None:
+    session = _session(_pool(("s1",)), top_k=1)
+    assert session.next_question(random.Random(1)) == "s1-3"  # b = 0 sits exactly on the cut
+
+
+def test_selection_at_the_estimate_follows_the_answers() -> None:
+    session = _session(_pool(("s1",)), top_k=1, select_at="estimate", threshold=0.9999, se_target=0.0)
+    for question in ("s1-3", "s1-4", "s1-5"):
+        session.record(question, 1.0)
+    assert session.next_question(random.Random(1)) == "s1-6"  # the estimate moved up: the hardest item is next
+
+
+def test_exposure_control_spreads_first_items_over_the_top_k_only() -> None:
+    pool = _pool(("s1",))
+    firsts = Counter(_session(pool, top_k=3).next_question(random.Random(seed)) for seed in range(300))
+    assert set(firsts) == {"s1-2", "s1-3", "s1-4"}  # the three items closest to the cut
+    assert min(firsts.values()) > 60
+
+
+def test_an_item_is_never_asked_twice() -> None:
+    session = _session(_pool(("s1",)), max_per_skill=7, threshold=0.999, se_target=0.0)
+    asked = []
+    rng = random.Random(4)
+    while (question := session.next_question(rng)) is not None:
+        asked.append(question)
+        session.record(question, float(len(asked) % 2))
+    assert len(asked) == len(set(asked)) == 7
+
+
+def test_skills_are_visited_in_proportion_to_their_weight() -> None:
+    pool = _pool(("heavy", "light"), b=tuple(np.linspace(-2, 2, 30)))
+    session = AdaptiveSession(
+        pool, ("heavy", "light"), {"heavy": 0.0, "light": 0.0}, {"heavy": 2.0, "light": 1.0},
+        AdaptiveConfig(max_per_skill=30, threshold=0.9999, se_target=0.0), {"heavy": 0.0, "light": 0.0},
+    )  # fmt: skip
+    rng = random.Random(2)
+    for _ in range(12):
+        question = session.next_question(rng)
+        assert question is not None
+        session.record(question, float(rng.random() < 0.5))
+    assert (len(session.answered["heavy"]), len(session.answered["light"])) == (8, 4)
+
+
+def test_a_skill_stops_once_its_decision_is_confident() -> None:
+    session = _session(_pool(("s1",)))
+    for question in ("s1-3", "s1-4", "s1-5"):
+        session.record(question, 1.0)
+    decision = session.decisions()["s1"]
+    assert decision.p_above >= 0.9
+    assert (decision.stopped, decision.reason) == (True, "decided")
+    assert session.finished and session.next_question(random.Random(1)) is None
+
+
+def test_no_decision_before_the_minimum_number_of_answers() -> None:
+    session = _session(_pool(("s1",)))
+    session.record("s1-6", 1.0)
+    session.record("s1-5", 1.0)
+    assert not session.decisions()["s1"].stopped
+
+
+def test_a_skill_stops_at_its_maximum_even_undecided() -> None:
+    session = _session(_pool(("s1",)), max_per_skill=4, threshold=0.999, se_target=0.0)
+    for question, score in (("s1-3", 1.0), ("s1-4", 0.0), ("s1-2", 1.0), ("s1-1", 0.0)):
+        session.record(question, score)
+    assert session.decisions()["s1"].reason == "max_items"
+
+
+def test_the_whole_assessment_stops_at_its_total_maximum() -> None:
+    session = _session(_pool(("s1", "s2")), max_total=3, threshold=0.999, se_target=0.0)
+    rng = random.Random(3)
+    for _ in range(3):
+        question = session.next_question(rng)
+        assert question is not None
+        session.record(question, 1.0)
+    assert session.finished and session.next_question(rng) is None
+
+
+def test_answers_on_one_skill_inform_the_prior_of_a_correlated_skill() -> None:
+    pool = _pool(("s1", "s2"), b=tuple(np.linspace(-2, 2, 12)))
+    strong = _session(pool)
+    for question in pool.ids["s1"][6:]:
+        strong.record(question, 1.0)
+    means, precisions = strong._gaussian_likelihoods()
+    prior_mean, prior_sd = strong.conditional_prior(1, means, precisions)
+    assert prior_mean > 0.5 and prior_sd < 1.0  # s2 untouched, yet expected above the cut
+    independent = _session(pool, correlation=0.0)
+    for question in pool.ids["s1"][6:]:
+        independent.record(question, 1.0)
+    assert independent.conditional_prior(1, *independent._gaussian_likelihoods()) == pytest.approx((0.0, 1.0))
+
+
+def test_all_right_answers_give_a_bounded_estimate_and_say_so() -> None:
+    session = _session(_pool(("s1",)), max_per_skill=7, threshold=0.9999, se_target=0.0)
+    for question in _pool(("s1",)).ids["s1"]:
+        session.record(question, 1.0)
+    decision = session.decisions()["s1"]
+    assert math.isfinite(decision.mean) and decision.mean < 5
+    assert decision.all_right and not decision.all_wrong
+
+
+def test_a_profile_session_covers_every_target_skill_and_the_chosen_languages(small_bank: Bank) -> None:
+    session = session_for_profile(small_bank, ItemPool.from_bank(small_bank), "junior", ["python", "java"])
+    assert set(session.skills) == {"python", "java", "sql", "git", "teamwork"}
+    assert session.cuts["teamwork"] == -1.0 and session.cuts["sql"] == 0.0
+    assert session.weights["python"] == session.weights["java"] == 1.5  # the language weight is shared
+
+
+def test_a_simulated_examinee_far_above_every_cut_is_decided_ready_quickly(small_bank: Bank) -> None:
+    pool = ItemPool.from_bank(small_bank)
+    session = session_for_profile(small_bank, pool, "junior", ["python"])
+    rng = random.Random(9)
+    while (question := session.next_question(rng)) is not None:
+        skill, index = pool.index[question]
+        theta = session.cuts[skill] + 2.5
+        p = 1 / (1 + math.exp(-pool.a[skill][index] * (theta - pool.b[skill][index])))
+        session.record(question, float(rng.random() < p))
+    decisions = session.decisions()
+    assert sum(d.meets for d in decisions.values()) >= 3
+    assert session.total_answered <= 6 * len(decisions)
