@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from quiz.calibration_file import CALIBRATION_FILE, parse_calibration
 from quiz.models import (
     CareerPath,
     Module,
@@ -37,7 +38,7 @@ T = TypeVar("T", Skill, Module, Profile)
 SKILLS_FILE = "skills.yaml"
 PROFILES_FILE = "profiles.yaml"
 TRAINING_FILE = "training.yaml"
-SPECIAL_FILES = {SKILLS_FILE, PROFILES_FILE, TRAINING_FILE}
+SPECIAL_FILES = {SKILLS_FILE, PROFILES_FILE, TRAINING_FILE, CALIBRATION_FILE}
 DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent.parent / "questions"
 
 
@@ -131,20 +132,32 @@ def _problems_from(error: ValidationError, data: Any, file: str) -> list[Problem
     return problems
 
 
-def _parse(path: Path, model: type[M], problems: list[Problem]) -> M | None:
-    """Parse one file; on failure, record its problems and salvage the items that are valid."""
+class _Unreadable(Exception):
+    """The file could not be read or parsed; its problem is already recorded."""
+
+
+def _load(path: Path, problems: list[Problem]) -> Any:
+    """The parsed YAML of one file; on a syntax or read error, record the problem and raise `_Unreadable`."""
     name = path.name
     try:
-        data = load_yaml(path)
+        return load_yaml(path)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
         problems.append(
             Problem(name, "(file)", "(syntax)", f"YAML syntax error at {where}: {getattr(error, 'problem', error)}")
         )
-        return None
     except (OSError, UnicodeDecodeError) as error:
         problems.append(Problem(name, "(file)", "(file)", f"cannot read: {error}"))
+    raise _Unreadable(name)
+
+
+def _parse(path: Path, model: type[M], problems: list[Problem]) -> M | None:
+    """Parse one file; on failure, record its problems and salvage the items that are valid."""
+    name = path.name
+    try:
+        data = _load(path, problems)
+    except _Unreadable:
         return None
     if not isinstance(data, dict):
         problems.append(Problem(name, "(file)", "(file)", "expected a mapping at the top of the file"))
@@ -217,10 +230,29 @@ def read_bank(directory: Path | str | None = None) -> BankReport:
             question_skill[question.id] = document.skill
             question_file[question.id] = path.name
 
+    _apply_calibration(root, questions, problems)
     modules = _read_training(root, skills, problems)
     profiles, careers = _read_profiles(root, skills, problems)
     bank = Bank(skills, profiles, tuple(careers), modules, questions, question_skill, question_file, reviews)
     return BankReport(bank, problems)
+
+
+def _apply_calibration(root: Path, questions: dict[str, Question], problems: list[Problem]) -> None:
+    """Merge `calibration.yaml`, if present, into the questions: calibrated parameters win over `irt:`."""
+    path = root / CALIBRATION_FILE
+    if not path.exists():
+        return
+    try:
+        data = _load(path, problems)
+    except _Unreadable:
+        return
+    entries, faults = parse_calibration(data)
+    problems.extend(Problem(CALIBRATION_FILE, fault.item, fault.field, fault.message) for fault in faults)
+    for question_id, entry in entries.items():
+        if question_id not in questions:
+            problems.append(Problem(CALIBRATION_FILE, question_id, "(id)", "unknown question id"))
+            continue
+        questions[question_id] = questions[question_id].model_copy(update={"irt": entry.parameters})
 
 
 def load_bank(directory: Path | str | None = None) -> Bank:

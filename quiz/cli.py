@@ -1,4 +1,4 @@
-"""`python -m quiz check|stats|verify`: the bank tool for content authors and CI."""
+"""`python -m quiz check|stats|verify|calibrate`: the bank tool for content authors and CI."""
 
 from __future__ import annotations
 
@@ -7,9 +7,14 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from quiz.bank import Bank, read_bank
+from quiz.bank import Bank, content_dir, read_bank
+from quiz.calibration_file import DEFAULT_MIN_RESPONSES
 from quiz.lint import lint_bank
+
+if TYPE_CHECKING:
+    from quiz.recalibrate import ScoredAnswer
 
 
 def bank_stats(bank: Bank) -> dict[str, object]:
@@ -66,6 +71,82 @@ def _verify(path: Path | None, only: list[str]) -> int:
     return 1 if failures or report.problems else 0
 
 
+def _calibrate(path: Path | None, database: str | None, min_responses: int, write: Path | None, dry_run: bool) -> int:
+    """Recalibrate items from stored answers; exit 1 only when the database cannot be used."""
+    from quiz.calibration_file import CALIBRATION_FILE, parse_calibration, write_calibration
+    from quiz.calibration_report import report_lines
+    from quiz.recalibrate import recalibrate
+    from quiz.yaml_cache import load_yaml
+
+    answers = _stored_answers(database)
+    if answers is None:
+        return 1
+    root = path if path is not None else content_dir()
+    report = read_bank(root)
+    source = root / CALIBRATION_FILE
+    file_problems = [problem for problem in report.problems if problem.file == CALIBRATION_FILE]
+    # A file with problems is never rewritten, so its valid entries are only needed when it has none.
+    previous = parse_calibration(load_yaml(source))[0] if source.is_file() and not file_problems else {}
+    run = recalibrate(report.bank, answers, previous, min_responses=min_responses)
+    for line in report_lines(run, min_responses):
+        print(line)
+
+    target = write if write is not None else source
+    if dry_run:
+        print(f"Dry run: {target} not written.")
+    elif file_problems:
+        for problem in file_problems:
+            print(problem)
+        print(f"NOT WRITTEN: fix {source} first, or its broken entries would be lost.", file=sys.stderr)
+    elif run.entries == previous and target == source:
+        print(f"Nothing to update: {target} unchanged.")
+    else:
+        write_calibration(target, run.entries)
+        print(f"Wrote {target}: {len(run.entries)} calibrated item(s).")
+    if len(report.problems) > len(file_problems):
+        print(
+            f"Note: {len(report.problems) - len(file_problems)} other problem(s) in the bank; see `python -m quiz check`."
+        )
+    return 0
+
+
+def _stored_answers(database: str | None) -> list[ScoredAnswer] | None:
+    """Every answer of the finished attempts, or None (with the reason on stderr) if the database is unusable."""
+    from alembic.util import CommandError
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from quiz.recalibrate import finished_answers
+    from quiz.store import Store, default_database_url
+
+    url = database or default_database_url()
+    try:
+        parsed = make_url(url)
+        # Opening a missing SQLite file would create an empty database: a wrong path, not "no answers yet".
+        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+            if not Path(parsed.database).is_file():
+                print(f"calibrate: no database at {parsed.database}", file=sys.stderr)
+                return None
+        store = Store.open(url)
+    except (SQLAlchemyError, CommandError, ImportError) as error:
+        print(f"calibrate: cannot use the database: {error}", file=sys.stderr)
+        return None
+    try:
+        return finished_answers(store)
+    except SQLAlchemyError as error:
+        print(f"calibrate: cannot read the answers: {error}", file=sys.stderr)
+        return None
+    finally:
+        store.engine.dispose()
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m quiz", description="DevReady question bank tool")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -77,9 +158,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     verify = commands.add_parser("verify", help="run every executable answer key")
     verify.add_argument("path", nargs="?", type=Path, default=None)
     verify.add_argument("--only", nargs="*", default=[], help="question ids or skill ids to run")
+    calibrate = commands.add_parser("calibrate", help="fit item parameters to stored answers (docs/scoring.md)")
+    calibrate.add_argument("path", nargs="?", type=Path, default=None, help="content folder (default: questions/)")
+    calibrate.add_argument("--database", default=None, help="database URL (default: DATABASE_URL or the local SQLite)")
+    calibrate.add_argument(
+        "--min-responses", type=_positive, default=DEFAULT_MIN_RESPONSES, help="responses an item needs to be updated"
+    )
+    calibrate.add_argument(
+        "--write", type=Path, default=None, help="where to write (default: <content>/calibration.yaml)"
+    )
+    calibrate.add_argument("--dry-run", action="store_true", help="report only; write nothing")
     args = parser.parse_args(argv)
     if args.command == "check":
         return _check(args.path)
     if args.command == "stats":
         return _stats(args.path, args.json)
+    if args.command == "calibrate":
+        return _calibrate(args.path, args.database, args.min_responses, args.write, args.dry_run)
     return _verify(args.path, args.only)

@@ -1,0 +1,168 @@
+"""Calibration: 2PL item parameters recovered from simulated answers by marginal maximum likelihood."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+
+from quiz.calibration import A_BOUNDS, B_BOUNDS, PRIOR_LOG_A, Calibration, calibrate_2pl
+
+Matrix = npt.NDArray[np.float64]
+
+
+def _simulate(persons: int, a: Matrix, b: Matrix, seed: int, draws: int = 1) -> Matrix:
+    """Scores of persons with θ ~ N(0, 1); with `draws` > 1, the mean of that many right/wrong draws."""
+    rng = np.random.default_rng(seed)
+    theta = rng.normal(size=persons)
+    p = 1.0 / (1.0 + np.exp(-a * (theta[:, None] - b)))
+    return np.mean([rng.random(p.shape) < p for _ in range(draws)], axis=0).astype(np.float64)
+
+
+def _rmse(estimate: Matrix, truth: Matrix) -> float:
+    return float(np.sqrt(np.mean((estimate - truth) ** 2)))
+
+
+@pytest.fixture(scope="module")
+def truth() -> tuple[Matrix, Matrix]:
+    rng = np.random.default_rng(2024)
+    return rng.uniform(0.8, 2.2, 30), rng.uniform(-2.0, 2.0, 30)
+
+
+@pytest.fixture(scope="module")
+def recovered(truth: tuple[Matrix, Matrix]) -> tuple[Calibration, float]:
+    a, b = truth
+    scores = _simulate(2000, a, b, seed=1)
+    start = time.perf_counter()
+    fit = calibrate_2pl(scores)
+    return fit, time.perf_counter() - start
+
+
+def test_2000_examinees_on_30_items_recover_a_and_b_within_an_rmse_of_0_15(
+    truth: tuple[Matrix, Matrix], recovered: tuple[Calibration, float]
+) -> None:
+    fit, _ = recovered
+    a, b = truth
+    assert fit.converged
+    assert _rmse(fit.b, b) <= 0.15
+    assert _rmse(fit.a, a) <= 0.15
+    assert not fit.diverged.any()
+    assert list(fit.responses) == [2000] * 30
+
+
+def test_the_2000_by_30_fit_takes_well_under_ten_seconds(recovered: tuple[Calibration, float]) -> None:
+    _, seconds = recovered
+    assert seconds < 10.0
+
+
+def test_well_fitting_items_have_a_small_rmsd(recovered: tuple[Calibration, float]) -> None:
+    fit, _ = recovered
+    assert float(np.max(fit.rmsd)) < 0.05
+
+
+def test_missing_answers_are_left_out_and_the_parameters_still_recovered(truth: tuple[Matrix, Matrix]) -> None:
+    a, b = truth
+    scores = _simulate(2000, a, b, seed=2)
+    scores[np.random.default_rng(3).random(scores.shape) < 0.5] = np.nan
+    fit = calibrate_2pl(scores)
+    assert fit.converged
+    assert _rmse(fit.b, b) <= 0.2
+    assert _rmse(fit.a, a) <= 0.25
+    assert list(fit.responses) == list((~np.isnan(scores)).sum(axis=0))
+
+
+def test_partial_credit_is_fitted_with_the_fractional_bernoulli_likelihood(truth: tuple[Matrix, Matrix]) -> None:
+    # Half credit as the mean of two right/wrong draws: its expectation is still P(θ), so the
+    # fractional likelihood finds the same curve; a comes out a little low (docs/scoring.md, Known limits).
+    a, b = truth
+    scores = _simulate(2000, a, b, seed=4, draws=2)
+    assert set(np.unique(scores)) == {0.0, 0.5, 1.0}
+    fit = calibrate_2pl(scores)
+    assert _rmse(fit.b, b) <= 0.15
+    assert _rmse(fit.a, a) <= 0.2
+
+
+def test_a_person_with_no_answer_changes_nothing() -> None:
+    scores = _simulate(300, np.full(5, 1.5), np.linspace(-1, 1, 5), seed=5)
+    with_blanks = np.vstack([scores, np.full((50, 5), np.nan)])
+    alone, padded = calibrate_2pl(scores), calibrate_2pl(with_blanks)
+    np.testing.assert_allclose(padded.a, alone.a)
+    np.testing.assert_allclose(padded.b, alone.b)
+    assert padded.log_likelihood == pytest.approx(alone.log_likelihood)
+
+
+def test_an_item_nobody_answered_sits_at_the_centre_of_the_priors() -> None:
+    scores = _simulate(300, np.full(5, 1.5), np.linspace(-1, 1, 5), seed=6)
+    fit = calibrate_2pl(np.column_stack([scores, np.full(300, np.nan)]))
+    assert fit.a[-1] == pytest.approx(math.exp(PRIOR_LOG_A[0]), abs=1e-6)
+    assert fit.b[-1] == pytest.approx(0.0, abs=1e-6)
+    assert fit.responses[-1] == 0 and math.isnan(fit.rmsd[-1])
+
+
+def test_swapping_right_and_wrong_mirrors_every_difficulty() -> None:
+    # θ ~ N(0, 1) and b ~ N(0, 2²) are symmetric about 0, so scoring 1 - s must give -b and the same a.
+    scores = _simulate(500, np.linspace(0.8, 2.0, 6), np.linspace(-1.5, 1.0, 6), seed=7)
+    fit, mirrored = calibrate_2pl(scores), calibrate_2pl(1.0 - scores)
+    np.testing.assert_allclose(mirrored.a, fit.a, atol=1e-3)
+    np.testing.assert_allclose(mirrored.b, -fit.b, atol=1e-3)
+
+
+def test_an_item_with_five_answers_all_right_stays_sane_thanks_to_the_priors() -> None:
+    scores = _simulate(500, np.full(8, 1.5), np.linspace(-1.5, 1.5, 8), seed=8)
+    sparse = np.full(500, np.nan)
+    sparse[:5] = 1.0
+    fit = calibrate_2pl(np.column_stack([scores, sparse]))
+    assert fit.responses[-1] == 5
+    assert 0.3 < fit.a[-1] < 4.0
+    assert -6.0 < fit.b[-1] < 0.0
+    assert not fit.diverged[-1]
+
+
+def test_without_priors_the_same_item_runs_to_a_bound_and_is_flagged_diverged() -> None:
+    scores = _simulate(500, np.full(8, 1.5), np.linspace(-1.5, 1.5, 8), seed=8)
+    sparse = np.full(500, np.nan)
+    sparse[:5] = 1.0
+    fit = calibrate_2pl(np.column_stack([scores, sparse]), prior_a=(0.0, math.inf), prior_b=(0.0, math.inf))
+    assert fit.b[-1] == B_BOUNDS[0]
+    assert fit.diverged[-1]
+    assert not fit.diverged[:-1].any()
+
+
+def test_a_reversed_item_cannot_take_a_negative_slope_and_fits_badly() -> None:
+    scores = _simulate(1000, np.full(10, 1.5), np.linspace(-1.5, 1.5, 10), seed=9)
+    scores[:, 3] = 1.0 - scores[:, 3]
+    fit = calibrate_2pl(scores)
+    assert A_BOUNDS[0] <= fit.a[3] < 0.3
+    assert fit.rmsd[3] > 0.1
+    assert float(np.max(np.delete(fit.rmsd, 3))) < 0.05
+
+
+def test_a_fit_stopped_by_max_iter_says_it_did_not_converge() -> None:
+    scores = _simulate(300, np.full(5, 1.5), np.linspace(-1, 1, 5), seed=10)
+    fit = calibrate_2pl(scores, max_iter=1)
+    assert (fit.iterations, fit.converged) == (1, False)
+
+
+def test_the_result_is_frozen_down_to_its_arrays() -> None:
+    fit = calibrate_2pl(_simulate(100, np.full(3, 1.5), np.zeros(3), seed=11))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fit.iterations = 0  # type: ignore[misc]
+    with pytest.raises(ValueError, match="read-only"):
+        fit.a[0] = 1.0
+
+
+@pytest.mark.parametrize(
+    ("scores", "message"),
+    [
+        ([1.0, 0.0, 1.0], "persons × items"),
+        ([[1.0, 2.0], [0.0, 1.0]], r"\[0, 1\]"),
+        ([[1.0, -0.5], [0.0, 1.0]], r"\[0, 1\]"),
+    ],
+)
+def test_anything_but_a_matrix_of_scores_in_0_1_is_refused(scores: object, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        calibrate_2pl(scores)  # type: ignore[arg-type]
