@@ -88,6 +88,17 @@ def latest_finished_attempt() -> Attempt | None:
     return store().latest_finished_attempt(learner_id())
 
 
+def finished_attempt_or_stop() -> Attempt:
+    """The attempt to show, or a pointer to the start page (and the page stops) when there is none."""
+    attempt = latest_finished_attempt()
+    if attempt is None:
+        st.info(t("no_results"))
+        st.page_link("app_pages/home.py", label=t("go_home"), icon=":material/home:")
+        st.stop()
+    assert attempt is not None
+    return attempt
+
+
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _result_for(attempt_id: str, answered: int, _attempt: Attempt) -> AttemptResult:
     # A finished attempt never changes, so its results are computed once per process.

@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from app_pages.context import bank_report, latest_finished_attempt, result_of
+from app_pages.context import bank_report, finished_attempt_or_stop, result_of
 from quiz import charts
 from quiz.messages import t
 from quiz.planning import Plan, build_plan
@@ -21,11 +21,7 @@ def _plan(attempt_id: str, hours_per_week: float, start: date, _result: AttemptR
     return plan, charts.plan_timeline(plan, bank)
 
 
-attempt = latest_finished_attempt()
-if attempt is None:
-    st.info(t("no_results"))
-    st.page_link("app_pages/home.py", label=t("go_home"), icon=":material/home:")
-    st.stop()
+attempt = finished_attempt_or_stop()
 
 result = result_of(attempt)
 st.title(t("plan_title", role=result.profile.title))

@@ -5,11 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.context import bank_report, latest_finished_attempt, result_of, show_exports
+from app_pages.context import bank_report, finished_attempt_or_stop, result_of, show_exports
 from quiz import charts
 from quiz.messages import t
 from quiz.results import AttemptResult
 from quiz.scoring import MIN_ANSWERS_FOR_LEVEL
+from quiz.summary import salary_sentences
 
 bank = bank_report().bank
 
@@ -95,11 +96,7 @@ def _review(attempt_id: str, _result: AttemptResult) -> list[tuple[str, str]]:
     return entries
 
 
-attempt = latest_finished_attempt()
-if attempt is None:
-    st.info(t("no_results"))
-    st.page_link("app_pages/home.py", label=t("go_home"), icon=":material/home:")
-    st.stop()
+attempt = finished_attempt_or_stop()
 
 result = result_of(attempt)
 figures = _figures(attempt.id, result)
@@ -146,17 +143,7 @@ for label, body in _review(attempt.id, result):
 st.subheader(t("exports_title"))
 show_exports(result, key="results")
 
-salary = profile.salary
+salary_text, salary_source = salary_sentences(profile)
 st.subheader(t("salary_title"))
-st.write(
-    t(
-        "salary_text",
-        role=profile.title,
-        low=f"{salary.low:,}",
-        high=f"{salary.high:,}",
-        currency=salary.currency,
-        period=salary.period,
-        region=salary.region,
-    )
-)
-st.caption(t("salary_source", source=salary.source, date=salary.published.isoformat(), note=salary.note))
+st.write(salary_text)
+st.caption(salary_source)

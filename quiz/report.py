@@ -14,6 +14,7 @@ from quiz import charts
 from quiz.bank import Bank
 from quiz.messages import t
 from quiz.results import AttemptResult
+from quiz.summary import salary_sentences
 
 _STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 60rem; margin: 2rem auto;
@@ -79,19 +80,8 @@ def render_report(result: AttemptResult, bank: Bank) -> str:
         reference = question.reference
         link = f'<a href="{e(reference.url)}">{e(reference.title)}</a>' if reference.url else e(reference.title)
         parts.append(f'<p class="muted">{e(t("report_learn_more"))} {link}</p></div>')
-    salary = profile.salary
-    parts.append(f"<h2>{e(t('salary_title'))}</h2>")
-    salary_text = t(
-        "salary_text",
-        role=profile.title,
-        low=f"{salary.low:,}",
-        high=f"{salary.high:,}",
-        currency=salary.currency,
-        period=salary.period,
-        region=salary.region,
-    )
-    parts.append(f"<p>{e(salary_text)}</p>")
-    source = t("salary_source", source=salary.source, date=salary.published.isoformat(), note=salary.note)
-    parts.append(f'<p class="muted">{e(source)}</p>')
+    salary_text, salary_source = salary_sentences(profile)
+    parts.append(f"<h2>{e(t('salary_title'))}</h2><p>{e(salary_text)}</p>")
+    parts.append(f'<p class="muted">{e(salary_source)}</p>')
     parts.append(f'<p class="muted">{e(t("report_footer"))}</p></body></html>')
     return "\n".join(parts)

@@ -315,18 +315,7 @@ class Store:
             return session.scalar(select(AttemptRow.learner_id).where(AttemptRow.id == attempt_id))
 
     def unfinished_attempt(self, learner_id: int) -> Attempt | None:
-        with self._session() as session:
-            row = session.scalar(
-                select(AttemptRow)
-                .where(
-                    AttemptRow.learner_id == learner_id,
-                    AttemptRow.finished_at.is_(None),
-                    AttemptRow.abandoned.is_(False),
-                )
-                .order_by(AttemptRow.started_at.desc())
-                .limit(1)
-            )
-            return _to_attempt(row) if row is not None else None
+        return self._latest(learner_id, finished=False)
 
     def abandon_attempt(self, attempt_id: str) -> None:
         """Set an unfinished attempt aside (the learner chose to start over); its answers are kept."""
@@ -349,15 +338,17 @@ class Store:
             return [_to_attempt(row) for row in rows]
 
     def latest_finished_attempt(self, learner_id: int) -> Attempt | None:
+        return self._latest(learner_id, finished=True)
+
+    def _latest(self, learner_id: int, finished: bool) -> Attempt | None:
+        """The learner's most recent attempt that is finished (or still open), never one set aside."""
+        state = AttemptRow.finished_at.is_not(None) if finished else AttemptRow.finished_at.is_(None)
+        order = AttemptRow.finished_at if finished else AttemptRow.started_at
         with self._session() as session:
             row = session.scalar(
                 select(AttemptRow)
-                .where(
-                    AttemptRow.learner_id == learner_id,
-                    AttemptRow.finished_at.is_not(None),
-                    AttemptRow.abandoned.is_(False),
-                )
-                .order_by(AttemptRow.finished_at.desc())
+                .where(AttemptRow.learner_id == learner_id, state, AttemptRow.abandoned.is_(False))
+                .order_by(order.desc())
                 .limit(1)
             )
             return _to_attempt(row) if row is not None else None

@@ -27,3 +27,19 @@ def readiness_sentence(readiness: Readiness, gaps: Sequence[Gap], profile: Profi
         key = "verdict_with_gap" if len(names) == 1 else "verdict_with_gaps"
         return t(key, verdict=verdict, skills=_join(names))
     return t("verdict_no_gaps", verdict=verdict)
+
+
+def salary_sentences(profile: Profile) -> tuple[str, str]:
+    """The role's pay range, and where it comes from (a range with its source, never a promise)."""
+    salary = profile.salary
+    text = t(
+        "salary_text",
+        role=profile.title,
+        low=f"{salary.low:,}",
+        high=f"{salary.high:,}",
+        currency=salary.currency,
+        period=salary.period,
+        region=salary.region,
+    )
+    source = t("salary_source", source=salary.source, date=salary.published.isoformat(), note=salary.note)
+    return text, source

@@ -119,6 +119,18 @@ def _answer_question(page, position: int) -> None:  # type: ignore[no-untyped-de
     page.get_by_role("button", name="Submit answer").click()
 
 
+def _answer_and_submit(page, number: int, total: int) -> None:  # type: ignore[no-untyped-def]
+    _answer_question(page, number - 1)
+    # Under heavy load a click can land while the previous run is still painting; a learner would
+    # click again, and an answer is stored once per question whatever the number of clicks.
+    for _ in range(2):
+        if _submitted(page, number, total):
+            return
+        _settled(page)
+        if page.get_by_text(f"Question {number} of {total}").count():
+            page.get_by_role("button", name="Submit answer").click()
+
+
 def _submitted(page, number: int, total: int) -> bool:  # type: ignore[no-untyped-def]
     """True once the app moved past question `number` (to the next one or to the results)."""
     following = f"Question {number + 1} of {total}" if number < total else "Your results"
@@ -145,15 +157,7 @@ def test_a_learner_completes_a_quick_assessment_and_sees_results_and_plan(page) 
             raise
         if number == 1:
             page.screenshot(path=str(ARTIFACTS / "question.png"), full_page=True)
-        _answer_question(page, number - 1)
-        # Under heavy load a click can land while the previous run is still painting; a learner would
-        # click again, and an answer is stored once per question whatever the number of clicks.
-        for _ in range(2):
-            if _submitted(page, number, total):
-                break
-            _settled(page)
-            if page.get_by_text(f"Question {number} of {total}").count():
-                page.get_by_role("button", name="Submit answer").click()
+        _answer_and_submit(page, number, total)
     page.get_by_text("Your results").wait_for()
     page.get_by_text("Readiness").first.wait_for()
     page.locator(".js-plotly-plot").first.wait_for()
@@ -188,13 +192,7 @@ def test_a_learner_reloads_mid_assessment_resumes_finishes_and_downloads_the_rep
     page.get_by_text(f"Question 4 of {total}").wait_for()
     for number in range(4, total + 1):
         page.get_by_text(f"Question {number} of {total}").wait_for()
-        _answer_question(page, number - 1)
-        for _ in range(2):
-            if _submitted(page, number, total):
-                break
-            _settled(page)
-            if page.get_by_text(f"Question {number} of {total}").count():
-                page.get_by_role("button", name="Submit answer").click()
+        _answer_and_submit(page, number, total)
     page.get_by_text("Your results").wait_for()
     page.get_by_role("link", name="Progress").click()
     page.get_by_text("Your progress").wait_for()
