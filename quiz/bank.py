@@ -14,7 +14,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from quiz.calibration_file import CALIBRATION_FILE, parse_calibration
@@ -30,7 +29,7 @@ from quiz.models import (
     SkillFile,
     TrainingFile,
 )
-from quiz.yaml_cache import load_yaml
+from quiz.yaml_cache import YamlSyntaxError, load_yaml
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T", Skill, Module, Profile)
@@ -141,12 +140,8 @@ def _load(path: Path, problems: list[Problem]) -> Any:
     name = path.name
     try:
         return load_yaml(path)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
-        problems.append(
-            Problem(name, "(file)", "(syntax)", f"YAML syntax error at {where}: {getattr(error, 'problem', error)}")
-        )
+    except YamlSyntaxError as error:
+        problems.append(Problem(name, "(file)", "(syntax)", str(error)))
     except (OSError, UnicodeDecodeError) as error:
         problems.append(Problem(name, "(file)", "(file)", f"cannot read: {error}"))
     raise _Unreadable(name)

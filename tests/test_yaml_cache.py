@@ -52,5 +52,21 @@ def test_a_damaged_cache_entry_is_ignored(tmp_path: Path, cache: Path) -> None:
 def test_syntax_errors_still_surface(tmp_path: Path, cache: Path) -> None:
     source = tmp_path / "a.yaml"
     source.write_text("a: [1, 2\n", encoding="utf-8")
-    with pytest.raises(yaml.YAMLError):
+    with pytest.raises(yaml_cache.YamlSyntaxError, match="line 1, column 4"):
         yaml_cache.load_yaml(source)
+
+
+def test_a_duplicated_key_is_an_error_not_a_silent_overwrite(tmp_path: Path, cache: Path) -> None:
+    source = tmp_path / "a.yaml"
+    source.write_text("id: one\nid: two\n", encoding="utf-8")
+    with pytest.raises(yaml_cache.YamlSyntaxError, match="duplicate mapping key"):
+        yaml_cache.load_yaml(source)
+
+
+def test_the_fallback_parser_reads_the_same_data_and_reports_the_same_way(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "skill: sql\npublished: 2025-02-01\nanswer: true\ncode: |\n  SELECT 1;\n"
+    fast = yaml_cache.parse_yaml(text)
+    monkeypatch.setattr(yaml_cache, "yaml_rs", None)
+    assert yaml_cache.parse_yaml(text) == fast
+    with pytest.raises(yaml_cache.YamlSyntaxError, match="line 2"):
+        yaml_cache.parse_yaml("a: 1\nb: c: d\n")
