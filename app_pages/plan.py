@@ -41,6 +41,7 @@ else:
         )
     )
     st.plotly_chart(timeline, key="timeline")
+    st.caption(t("plan_legend"))
     for index, item in enumerate(plan.items, start=1):
         module = item.module
         with st.container(border=True):
