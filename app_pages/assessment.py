@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
+from datetime import UTC, datetime
 
 import streamlit as st
 
@@ -13,7 +15,7 @@ from quiz.messages import t
 from quiz.models import Kind, Question
 from quiz.results import CONFIDENCE_LEVELS
 from quiz.scoring import score_answer
-from quiz.store import Attempt
+from quiz.store import Attempt, Response
 
 FEEDBACK_KEY = "practice_feedback"
 
@@ -31,12 +33,44 @@ def adaptive_session(attempt: Attempt) -> AdaptiveSession:
     return session
 
 
+ATTEMPT_CACHE_KEY = "attempt_in_progress"
+
+
 def _load_attempt() -> Attempt | None:
+    """This session's attempt: read from the store once, then kept in step with what this page writes."""
     attempt_id = current_attempt_id()
-    if attempt_id is None or store().attempt_owner(attempt_id) != learner_id():
+    if attempt_id is None:
+        return None
+    cached = st.session_state.get(ATTEMPT_CACHE_KEY)
+    if isinstance(cached, Attempt) and cached.id == attempt_id:
+        return cached
+    if store().attempt_owner(attempt_id) != learner_id():
         return None
     attempt = store().attempt(attempt_id)
-    return None if attempt is None or attempt.abandoned else attempt
+    if attempt is None or attempt.abandoned:
+        return None
+    st.session_state[ATTEMPT_CACHE_KEY] = attempt
+    return attempt
+
+
+def _forget_attempt() -> None:
+    st.session_state.pop(ATTEMPT_CACHE_KEY, None)
+
+
+def _store_answer(
+    attempt: Attempt,
+    question_id: str,
+    position: int,
+    chosen: list[str],
+    score: float,
+    confidence: str | None,
+    seconds: float | None,
+) -> None:
+    """Write the answer now (it is committed before the page moves on), then update the kept copy."""
+    store().record_answer(attempt.id, question_id, position, chosen, score, confidence, seconds)
+    answer = Response(question_id, position, tuple(chosen), score, confidence, seconds, datetime.now(UTC))
+    others = tuple(r for r in attempt.responses if r.question_id != question_id)
+    st.session_state[ATTEMPT_CACHE_KEY] = replace(attempt, responses=(*others, answer))
 
 
 def _show_question(question: Question, position: int, total: int) -> None:
@@ -106,7 +140,8 @@ if adaptive:
         following = choose_next(bank, session, attempt)
         if following is not None:
             store().append_item(attempt.id, following)  # stored before it is shown: a resume shows it again
-            attempt = store().attempt(attempt.id) or attempt
+            _forget_attempt()
+            attempt = _load_attempt() or attempt
     total = len(attempt.quiz)
 else:
     total = len(attempt.quiz)
@@ -120,13 +155,14 @@ if feedback and feedback[0] == attempt.id:
 position = attempt.next_position()
 if position is None:
     store().finish_attempt(attempt.id)
+    _forget_attempt()
     st.switch_page("app_pages/results.py")
     st.stop()
 
 item = attempt.quiz.items[position]
 question = bank.questions.get(item.question_id)
 if question is None:  # the question was removed from the bank since the attempt started
-    store().record_answer(attempt.id, item.question_id, position, [], 0.0, None, None)
+    _store_answer(attempt, item.question_id, position, [], 0.0, None, None)
     st.rerun()
 assert question is not None
 
@@ -165,14 +201,8 @@ elif submitted and confidence is None:
 elif submitted or skipped:
     chosen = [] if skipped else picked
     seconds = round(time.monotonic() - st.session_state.pop(shown_key, time.monotonic()), 1)
-    store().record_answer(
-        attempt.id,
-        question.id,
-        position,
-        chosen,
-        score_answer(question, chosen),
-        None if skipped else confidence,
-        seconds,
+    _store_answer(
+        attempt, question.id, position, chosen, score_answer(question, chosen), None if skipped else confidence, seconds
     )
     if attempt.quiz.settings.practice:
         st.session_state[FEEDBACK_KEY] = (attempt.id, question.id)

@@ -68,14 +68,18 @@ def current_attempt_id() -> str | None:
     return st.session_state.get(ATTEMPT_KEY)
 
 
+# What belongs to the attempt in progress: its id, practice feedback, the copy the assessment page keeps.
+_ATTEMPT_STATE = (ATTEMPT_KEY, "practice_feedback", "attempt_in_progress")
+
+
 def set_current_attempt(attempt_id: str) -> None:
+    clear_current_attempt()
     st.session_state[ATTEMPT_KEY] = attempt_id
-    st.session_state.pop("practice_feedback", None)
 
 
 def clear_current_attempt() -> None:
-    st.session_state.pop(ATTEMPT_KEY, None)
-    st.session_state.pop("practice_feedback", None)
+    for key in _ATTEMPT_STATE:
+        st.session_state.pop(key, None)
 
 
 def latest_finished_attempt() -> Attempt | None:

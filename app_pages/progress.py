@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from app_pages.context import bank_report, learner_id, show_exports, store
@@ -23,7 +24,7 @@ def _history(learner: int, signature: tuple[int, str]) -> list[AttemptResult]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _table(learner: int, signature: tuple[int, str]) -> pd.DataFrame:
+def _table(learner: int, signature: tuple[int, str]) -> pa.Table:
     rows = []
     for index, result in enumerate(_history(learner, signature), start=1):
         ready = result.readiness
@@ -39,7 +40,8 @@ def _table(learner: int, signature: tuple[int, str]) -> pd.DataFrame:
                 else "—",
             }
         )
-    return pd.DataFrame(rows)
+    # Arrow, converted once: st.dataframe would otherwise convert the pandas frame on every rerun.
+    return pa.Table.from_pandas(pd.DataFrame(rows), preserve_index=False)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -50,6 +52,22 @@ def _labels(learner: int, signature: tuple[int, str]) -> tuple[dict[str, str], l
         for i, r in enumerate(history, 1)
     }
     return labels, measured_skills(history, bank)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _changes(learner: int, signature: tuple[int, str], first: str, second: str) -> pa.Table:
+    by_id = {result.attempt.id: result for result in _history(learner, signature)}
+    rows = [
+        {
+            t("col_skill"): bank.skills[c.skill_id].name if c.skill_id in bank.skills else c.skill_id,
+            t("attempt_label_a"): "—" if c.before is None else f"{c.before:.1f}",
+            t("attempt_label_b"): "—" if c.after is None else f"{c.after:.1f}",
+            t("col_change"): "—" if c.change is None else f"{c.change:+.1f}",
+            t("col_verdict"): t(f"change_{c.verdict}"),
+        }
+        for c in compare_attempts(by_id[first], by_id[second])
+    ]
+    return pa.Table.from_pandas(pd.DataFrame(rows), preserve_index=False)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -88,22 +106,8 @@ else:
         left, right = st.columns(2)
         first = left.selectbox(t("attempt_label_a"), ids, index=len(ids) - 2, format_func=labels.get, key="compare_a")
         second = right.selectbox(t("attempt_label_b"), ids, index=len(ids) - 1, format_func=labels.get, key="compare_b")
-        by_id = {r.attempt.id: r for r in history}
         st.plotly_chart(_figure(learner, signature, "compare", first, second), key="compare_radar")
-        changes = compare_attempts(by_id[first], by_id[second])
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    t("col_skill"): bank.skills[c.skill_id].name if c.skill_id in bank.skills else c.skill_id,
-                    t("attempt_label_a"): "—" if c.before is None else f"{c.before:.1f}",
-                    t("attempt_label_b"): "—" if c.after is None else f"{c.after:.1f}",
-                    t("col_change"): "—" if c.change is None else f"{c.change:+.1f}",
-                    t("col_verdict"): t(f"change_{c.verdict}"),
-                }
-                for c in changes
-            ),
-            hide_index=True,
-        )
+        st.dataframe(_changes(learner, signature, first, second), hide_index=True)
         st.caption(t("compare_help"))
 
     st.subheader(t("retake_title"))

@@ -143,26 +143,29 @@ def _attempt_label(index: int, result: AttemptResult) -> str:
     return f"#{index} · {result.attempt.started_at:%Y-%m-%d}"
 
 
+_ATTEMPT_AXIS = {"title": "", "tickformat": "d", "rangemode": "tozero"}
+
+
 def readiness_over_time(results: list[AttemptResult]) -> go.Figure:
-    """Readiness per attempt (attempts in order on a category axis), with a ±1 SD band."""
+    """Readiness per attempt (attempt numbers on the x axis), with a ±1 SD band."""
     points = [
-        (_attempt_label(i, r), r.readiness.value, r.readiness.sd)
+        (i, _attempt_label(i, r), r.readiness.value, r.readiness.sd)
         for i, r in enumerate(results, start=1)
         if r.readiness.skills_measured
     ]
-    labels = [p[0] for p in points]
     # numpy arrays travel to the browser as compact binary; long lists are walked element by element.
-    values = np.array([p[1] for p in points], dtype=float)
-    spread = np.array([p[2] for p in points], dtype=float)
+    number = np.array([p[0] for p in points], dtype=float)
+    values = np.array([p[2] for p in points], dtype=float)
+    spread = np.array([p[3] for p in points], dtype=float)
     figure = go.Figure()
     figure.add_trace(
         go.Scatter(
-            x=labels, y=np.clip(values - spread, 0.0, 1.0), line={"width": 0}, hoverinfo="skip", showlegend=False
+            x=number, y=np.clip(values - spread, 0.0, 1.0), line={"width": 0}, hoverinfo="skip", showlegend=False
         )
     )
     figure.add_trace(
         go.Scatter(
-            x=labels,
+            x=number,
             y=np.clip(values + spread, 0.0, 1.0),
             fill="tonexty",
             fillcolor="rgba(0,114,178,0.15)",
@@ -173,18 +176,19 @@ def readiness_over_time(results: list[AttemptResult]) -> go.Figure:
     )
     figure.add_trace(
         go.Scatter(
-            x=labels,
+            x=number,
             y=values,
             error_y={"type": "data", "array": spread, "color": GREY, "thickness": 1},
             mode="lines+markers",
             line={"color": BLUE},
             name=t("readiness_label"),
-            hovertemplate="%{x}: %{y:.0%}<extra></extra>",
+            text=[p[1] for p in points],
+            hovertemplate="%{text}: %{y:.0%}<extra></extra>",
         )
     )
     figure.update_layout(
         title=t("chart_readiness_over_time"),
-        xaxis={"type": "category", "title": t("chart_attempt_axis")},
+        xaxis={**_ATTEMPT_AXIS, "title": t("chart_attempt_axis")},
         yaxis={"range": [0, 1], "tickformat": ".0%"},
         **_LAYOUT,
     )
@@ -194,18 +198,20 @@ def readiness_over_time(results: list[AttemptResult]) -> go.Figure:
 def level_over_time(results: list[AttemptResult], skill_id: str, bank: Bank) -> go.Figure:
     """One skill's estimated level per attempt, with ±1 SE error bars and the latest target."""
     points = [
-        (_attempt_label(i, r), r.estimates[skill_id].level, r.estimates[skill_id].se)
+        (i, _attempt_label(i, r), r.estimates[skill_id].level, r.estimates[skill_id].se)
         for i, r in enumerate(results, start=1)
         if skill_id in r.estimates and r.estimates[skill_id].enough_answers
     ]
     figure = go.Figure(
         go.Scatter(
-            x=[p[0] for p in points],
-            y=np.array([p[1] for p in points], dtype=float),
-            error_y={"type": "data", "array": np.array([p[2] for p in points], dtype=float), "color": GREY},
+            x=np.array([p[0] for p in points], dtype=float),
+            y=np.array([p[2] for p in points], dtype=float),
+            error_y={"type": "data", "array": np.array([p[3] for p in points], dtype=float), "color": GREY},
             mode="lines+markers",
             line={"color": BLUE},
             name=_skill_label(bank, skill_id),
+            text=[p[1] for p in points],
+            hovertemplate="%{text}: %{y:.1f}<extra></extra>",
         )
     )
     targets = [g.target.level for r in results[-1:] for g in r.gaps if g.skill_id == skill_id]
@@ -213,7 +219,7 @@ def level_over_time(results: list[AttemptResult], skill_id: str, bank: Bank) -> 
         figure.add_hline(y=targets[0], line_dash="dash", line_color=ORANGE, annotation_text=t("chart_target"))
     figure.update_layout(
         title=t("chart_level_over_time", skill=_skill_label(bank, skill_id)),
-        xaxis={"type": "category", "title": t("chart_attempt_axis")},
+        xaxis={**_ATTEMPT_AXIS, "title": t("chart_attempt_axis")},
         yaxis={"range": [0, 5]},
         **_LAYOUT,
     )

@@ -86,7 +86,8 @@ def test_progress_charts_follow_attempts_in_order_with_their_uncertainty(small_b
 
     results = [_result(small_bank, set(), 1), _result(small_bank, {"sql", "python"}, 2)]
     band_low, band_high, line = charts.readiness_over_time(results).data
-    assert list(line.x) == ["#1 · 2026-11-02", "#2 · 2026-11-03"]
+    assert list(line.x) == [1, 2]
+    assert list(line.text) == ["#1 · 2026-11-02", "#2 · 2026-11-03"]
     assert line.y[1] > line.y[0]
     assert all(low <= mid <= high for low, mid, high in zip(band_low.y, line.y, band_high.y, strict=True))
     level = charts.level_over_time(results, "sql", small_bank).data[0]
