@@ -69,7 +69,7 @@ def current_attempt_id() -> str | None:
 
 
 # What belongs to the attempt in progress: its id, practice feedback, the copy the assessment page keeps.
-_ATTEMPT_STATE = (ATTEMPT_KEY, "practice_feedback", "attempt_in_progress")
+_ATTEMPT_STATE = (ATTEMPT_KEY, "practice_feedback", "attempt_in_progress", "finished_attempt_shown")
 
 
 def set_current_attempt(attempt_id: str) -> None:
@@ -82,14 +82,26 @@ def clear_current_attempt() -> None:
         st.session_state.pop(key, None)
 
 
+SHOWN_KEY = "finished_attempt_shown"
+
+
 def latest_finished_attempt() -> Attempt | None:
-    """The attempt the results and plan pages show: this session's, else the learner's last one."""
+    """The attempt the results and plan pages show: this session's, else the learner's last one.
+
+    A finished attempt never changes, so once read (and its owner checked) it is kept in the session.
+    """
     attempt_id = current_attempt_id()
-    if attempt_id is not None:
+    shown = st.session_state.get(SHOWN_KEY)
+    if isinstance(shown, Attempt) and shown.id == attempt_id:
+        return shown
+    attempt = None
+    if attempt_id is not None and store().attempt_owner(attempt_id) == learner_id():
         attempt = store().attempt(attempt_id)
-        if attempt is not None and attempt.finished and store().attempt_owner(attempt_id) == learner_id():
-            return attempt
-    return store().latest_finished_attempt(learner_id())
+    if attempt is None or not attempt.finished:
+        attempt = store().latest_finished_attempt(learner_id())
+    if attempt is not None and attempt.id == attempt_id:
+        st.session_state[SHOWN_KEY] = attempt
+    return attempt
 
 
 def finished_attempt_or_stop() -> Attempt:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from app_pages.context import bank_report, finished_attempt_or_stop, result_of, show_exports
@@ -25,7 +26,7 @@ def _figures(attempt_id: str, _result: AttemptResult) -> dict[str, object]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _decision_table(attempt_id: str, _result: AttemptResult) -> pd.DataFrame:
+def _decision_table(attempt_id: str, _result: AttemptResult) -> pa.Table:
     rows = []
     for decision in _result.decisions.values():
         if not decision.answers:
@@ -43,11 +44,11 @@ def _decision_table(attempt_id: str, _result: AttemptResult) -> pd.DataFrame:
                 t("col_answers"): decision.answers,
             }
         )
-    return pd.DataFrame(rows)
+    return pa.Table.from_pandas(pd.DataFrame(rows), preserve_index=False)  # converted once, not per rerun
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _skill_table(attempt_id: str, _result: AttemptResult) -> pd.DataFrame:
+def _skill_table(attempt_id: str, _result: AttemptResult) -> pa.Table:
     rows = []
     for gap in _result.gaps:
         estimate = gap.estimate
@@ -65,7 +66,7 @@ def _skill_table(attempt_id: str, _result: AttemptResult) -> pd.DataFrame:
                 t("col_answers"): estimate.answers if estimate else 0,
             }
         )
-    return pd.DataFrame(rows)
+    return pa.Table.from_pandas(pd.DataFrame(rows), preserve_index=False)  # converted once, not per rerun
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
