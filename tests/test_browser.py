@@ -212,3 +212,25 @@ def test_a_learner_reloads_mid_assessment_resumes_finishes_and_downloads_the_rep
     expect(viewer.locator(".js-plotly-plot svg").first).to_be_visible()
     viewer.screenshot(path=str(ARTIFACTS / "report.png"), full_page=False)
     offline.close()
+
+
+def test_a_question_can_be_answered_with_the_keyboard_alone(page) -> None:  # type: ignore[no-untyped-def]
+    page.get_by_text("Are you ready for a back-end developer job?").wait_for()
+    page.get_by_role("button", name="Start the assessment").focus()
+    page.keyboard.press("Enter")
+    page.get_by_text("Question 1 of").wait_for()
+    _settled(page)
+    # Tab reaches the first answer; Space picks it, Tab moves to "How sure are you?", Space picks
+    # "Guess", Right arrow moves to "Fairly sure", Tab reaches Submit, Enter submits.
+    checkboxes = page.locator("[class*='st-key-opt-0-']")  # a "select all" question: one stop per option
+    first = checkboxes.first.locator("input") if checkboxes.count() else page.locator(".st-key-choice-0 input").first
+    first.focus()
+    page.keyboard.press("Space")
+    for _ in range(checkboxes.count() or 1):
+        page.keyboard.press("Tab")
+    page.keyboard.press("Space")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.get_by_text("Question 2 of").wait_for()
+    page.screenshot(path=str(ARTIFACTS / "keyboard.png"), full_page=False)
