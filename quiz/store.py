@@ -222,10 +222,8 @@ class Store:
         with self._sessions() as session, session.begin():
             yield session
 
-    _session = transaction
-
     def learner_id(self, name: str = LOCAL_LEARNER) -> int:
-        with self._session() as session:
+        with self.transaction() as session:
             learner = session.scalar(select(LearnerRow).where(LearnerRow.name == name))
             if learner is None:
                 learner = LearnerRow(name=name)
@@ -235,22 +233,8 @@ class Store:
 
     def start_attempt(self, learner_id: int, quiz: Quiz) -> str:
         attempt_id = str(uuid.uuid4())
-        settings = quiz.settings
-        with self._session() as session:
-            session.add(
-                AttemptRow(
-                    id=attempt_id,
-                    learner_id=learner_id,
-                    profile_id=settings.profile_id,
-                    languages=list(settings.languages),
-                    length=settings.length.value,
-                    focus=list(settings.focus),
-                    practice=settings.practice,
-                    adaptive=settings.adaptive,
-                    items=[[item.question_id, list(item.option_order)] for item in quiz.items],
-                    skills=list(quiz.skills),
-                )
-            )
+        with self.transaction() as session:
+            session.add(_attempt_row(attempt_id, learner_id, quiz))
         return attempt_id
 
     def record_answer(
@@ -343,18 +327,18 @@ class Store:
 
     def finish_attempt(self, attempt_id: str) -> None:
         """Mark the attempt finished; finishing twice keeps the first time and creates nothing."""
-        with self._session() as session:
+        with self.transaction() as session:
             row = session.get(AttemptRow, attempt_id)
             if row is not None and row.finished_at is None:
                 row.finished_at = _now()
 
     def attempt(self, attempt_id: str) -> Attempt | None:
-        with self._session() as session:
+        with self.transaction() as session:
             row = session.get(AttemptRow, attempt_id)
             return _to_attempt(row) if row is not None else None
 
     def attempt_owner(self, attempt_id: str) -> int | None:
-        with self._session() as session:
+        with self.transaction() as session:
             return session.scalar(select(AttemptRow.learner_id).where(AttemptRow.id == attempt_id))
 
     def unfinished_attempt(self, learner_id: int) -> Attempt | None:
@@ -362,13 +346,13 @@ class Store:
 
     def abandon_attempt(self, attempt_id: str) -> None:
         """Set an unfinished attempt aside (the learner chose to start over); its answers are kept."""
-        with self._session() as session:
+        with self.transaction() as session:
             row = session.get(AttemptRow, attempt_id)
             if row is not None and row.finished_at is None:
                 row.abandoned = True
 
     def attempts(self, learner_id: int, finished_only: bool = True) -> list[Attempt]:
-        with self._session() as session:
+        with self.transaction() as session:
             # One query for the attempts and one for all their responses, not one per attempt.
             query = (
                 select(AttemptRow)
@@ -387,7 +371,7 @@ class Store:
         """The learner's most recent attempt that is finished (or still open), never one set aside."""
         state = AttemptRow.finished_at.is_not(None) if finished else AttemptRow.finished_at.is_(None)
         order = AttemptRow.finished_at if finished else AttemptRow.started_at
-        with self._session() as session:
+        with self.transaction() as session:
             row = session.scalar(
                 select(AttemptRow)
                 .where(AttemptRow.learner_id == learner_id, state, AttemptRow.abandoned.is_(False))
@@ -397,17 +381,18 @@ class Store:
             return _to_attempt(row) if row is not None else None
 
     def seen_questions(self, learner_id: int) -> set[str]:
-        with self._session() as session:
+        with self.transaction() as session:
             rows = session.scalars(
                 select(ResponseRow.question_id).join(AttemptRow).where(AttemptRow.learner_id == learner_id)
             ).all()
             return set(rows)
 
 
-def _restore_rows(learner_id: int, attempt: Attempt) -> AttemptRow:
-    settings = attempt.quiz.settings
-    row = AttemptRow(
-        id=attempt.id,
+def _attempt_row(attempt_id: str, learner_id: int, quiz: Quiz, **state: Any) -> AttemptRow:
+    """The row of an attempt: its settings and questions, plus any stored `state` (times, abandoned)."""
+    settings = quiz.settings
+    return AttemptRow(
+        id=attempt_id,
         learner_id=learner_id,
         profile_id=settings.profile_id,
         languages=list(settings.languages),
@@ -415,8 +400,17 @@ def _restore_rows(learner_id: int, attempt: Attempt) -> AttemptRow:
         focus=list(settings.focus),
         practice=settings.practice,
         adaptive=settings.adaptive,
-        items=[[item.question_id, list(item.option_order)] for item in attempt.quiz.items],
-        skills=list(attempt.quiz.skills),
+        items=[[item.question_id, list(item.option_order)] for item in quiz.items],
+        skills=list(quiz.skills),
+        **state,
+    )
+
+
+def _restore_rows(learner_id: int, attempt: Attempt) -> AttemptRow:
+    row = _attempt_row(
+        attempt.id,
+        learner_id,
+        attempt.quiz,
         started_at=attempt.started_at,
         finished_at=attempt.finished_at,
         abandoned=attempt.abandoned,
