@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from app_pages.context import bank_report, current_attempt_id, item_pool, learner_id, set_current_attempt, store
+from app_pages.context import bank_report, current_attempt_id, learner_id, set_current_attempt, store
 from quiz.adaptive import AdaptiveSession
 from quiz.adaptive_flow import choose_next, session_from_attempt
 from quiz.messages import t
@@ -28,7 +28,7 @@ def adaptive_session(attempt: Attempt) -> AdaptiveSession:
     cached = st.session_state.get(key)
     if cached is not None and cached[0] == attempt.answered:
         return cached[1]
-    session = session_from_attempt(bank, item_pool(), attempt)
+    session = session_from_attempt(bank, bank.item_pool, attempt)
     st.session_state[key] = (attempt.answered, session)
     return session
 

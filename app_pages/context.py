@@ -6,7 +6,6 @@ import os
 
 import streamlit as st
 
-from quiz.adaptive import ItemPool
 from quiz.bank import BankReport, read_bank
 from quiz.messages import t
 from quiz.results import AttemptResult, evaluate_attempt
@@ -19,12 +18,6 @@ ATTEMPT_KEY = "attempt_id"
 def bank_report() -> BankReport:
     """The bank is immutable and loaded once per process; every session shares it."""
     return read_bank()
-
-
-@st.cache_resource(show_spinner=False)
-def item_pool() -> ItemPool:
-    """Item parameters as arrays per skill, for adaptive selection; built once per process."""
-    return ItemPool.from_bank(bank_report().bank)
 
 
 @st.cache_resource(show_spinner=False)

@@ -197,7 +197,7 @@ def main() -> int:
     started = time.perf_counter()
 
     bank = load_bank()
-    pool = ItemPool.from_bank(bank)
+    pool = bank.item_pool
     config = AdaptiveConfig(select_at=args.select_at, threshold=args.threshold)
     template = session_for_profile(bank, pool, PROFILE, LANGUAGES, config)
     skills = list(template.skills)

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -30,6 +30,9 @@ from quiz.models import (
     TrainingFile,
 )
 from quiz.yaml_cache import YamlSyntaxError, load_yaml
+
+if TYPE_CHECKING:
+    from quiz.adaptive import ItemPool
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T", Skill, Module, Profile)
@@ -87,6 +90,13 @@ class Bank:
 
     def skill_of(self, question_id: str) -> str:
         return self.question_skill[question_id]
+
+    @cached_property
+    def item_pool(self) -> ItemPool:
+        """Item parameters as arrays per skill, for adaptive selection: built once per bank."""
+        from quiz.adaptive import ItemPool  # adaptive builds on the bank, so it is imported late
+
+        return ItemPool.from_bank(self)
 
     @cached_property
     def language_skills(self) -> tuple[str, ...]:

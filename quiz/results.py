@@ -79,10 +79,9 @@ def scored_responses(bank: Bank, attempt: Attempt) -> list[ScoredResponse]:
 
 def adaptive_estimates(bank: Bank, attempt: Attempt) -> tuple[dict[str, SkillEstimate], dict[str, SkillDecision]]:
     """Estimates of an adaptive attempt: the same 2PL EAP, with the shared-information prior it decided with."""
-    from quiz.adaptive import ItemPool
     from quiz.adaptive_flow import session_from_attempt
 
-    decisions = session_from_attempt(bank, ItemPool.from_bank(bank), attempt).decisions()
+    decisions = session_from_attempt(bank, bank.item_pool, attempt).decisions()
     estimates = {
         skill: SkillEstimate(skill, d.mean, d.sd, d.answers, d.posterior) for skill, d in decisions.items() if d.answers
     }
