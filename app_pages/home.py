@@ -14,7 +14,8 @@ from app_pages.context import (
     show_bank_problems,
     store,
 )
-from quiz.assemble import QUESTION_BUDGET, AssessmentSettings, Length, Quiz, assemble_quiz
+from quiz.adaptive_flow import new_adaptive_quiz
+from quiz.assemble import QUESTION_BUDGET, AssessmentSettings, Length, assemble_quiz
 from quiz.messages import t
 
 bank = bank_report().bank
@@ -98,7 +99,7 @@ if start:
     if unfinished is not None:
         store().abandon_attempt(unfinished.id)
     if settings.adaptive:  # questions are chosen one at a time, from the answers so far
-        quiz = Quiz(settings, (), tuple(settings.languages) + tuple(bank.profiles[profile_id].targets))
+        quiz = new_adaptive_quiz(bank, settings)
     else:
         quiz = assemble_quiz(bank, settings, seen=store().seen_questions(learner), rng=random.Random())
     set_current_attempt(store().start_attempt(learner, quiz))

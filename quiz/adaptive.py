@@ -21,6 +21,7 @@ import numpy as np
 
 from quiz.bank import Bank
 from quiz.irt import GRID, FloatArray, Posterior, item_parameters, level_cut
+from quiz.models import Profile, SkillTarget
 from quiz.scoring import MIN_ANSWERS_FOR_LEVEL
 
 DECISION_THRESHOLD = 0.9
@@ -245,6 +246,13 @@ class AdaptiveSession:
         return self.pool.ids[skill][int(top[rng.randrange(k)])]
 
 
+def skill_targets(profile: Profile, languages: Sequence[str]) -> dict[str, SkillTarget]:
+    """The skills an adaptive session covers, in order: the chosen languages, then the profile's targets."""
+    targets = dict.fromkeys(languages, profile.language_target)
+    targets.update(profile.targets)
+    return targets
+
+
 def session_for_profile(
     bank: Bank,
     pool: ItemPool,
@@ -253,18 +261,13 @@ def session_for_profile(
     config: AdaptiveConfig | None = None,
 ) -> AdaptiveSession:
     """An adaptive session over the profile's skills and the learner's chosen languages."""
-    profile = bank.profiles[profile_id]
-    skills: list[str] = []
-    cuts: dict[str, float] = {}
-    weights: dict[str, float] = {}
-    for language in languages:
-        skills.append(language)
-        cuts[language] = level_cut(profile.language_target.level)
-        weights[language] = profile.language_target.weight / max(len(languages), 1)
-    for skill_id, target in profile.targets.items():
-        skills.append(skill_id)
-        cuts[skill_id] = level_cut(target.level)
-        weights[skill_id] = target.weight
+    targets = skill_targets(bank.profiles[profile_id], languages)
+    cuts = {skill_id: level_cut(target.level) for skill_id, target in targets.items()}
+    # The chosen languages share the language weight: the best one counts, not their sum.
+    weights = {
+        skill_id: target.weight / len(languages) if skill_id in languages else target.weight
+        for skill_id, target in targets.items()
+    }
     # The prior is centred on each cut point: before any answer, "ready" and "not yet" are equally
     # likely, so every decision is made by the answers, not by a prior lean (see docs/adaptive.md).
-    return AdaptiveSession(pool, tuple(skills), cuts, weights, config or AdaptiveConfig(), prior_means=dict(cuts))
+    return AdaptiveSession(pool, tuple(targets), cuts, weights, config or AdaptiveConfig(), prior_means=dict(cuts))
