@@ -25,6 +25,7 @@ import math
 import random
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,6 +61,19 @@ def respond(rng: random.Random, theta: float, a: float, b: float) -> float:
     return 1.0 if rng.random() < 1.0 / (1.0 + math.exp(-a * (theta - b))) else 0.0
 
 
+def drive(session: AdaptiveSession, rng: random.Random, answer: Callable[[str], float]) -> list[float]:
+    """Run a session to its end; return the time of each step between an answer and the next question
+    (updating every skill's posterior and decision, the stopping rule, then the selection itself)."""
+    times = []
+    while True:
+        started = time.perf_counter()
+        question = None if session.finished else session.next_question(rng)
+        times.append(time.perf_counter() - started)
+        if question is None:
+            return times
+        session.record(question, answer(question))
+
+
 def run_adaptive(bank, pool: ItemPool, thetas: np.ndarray, skills: list[str], seed: int, config: AdaptiveConfig):  # type: ignore[no-untyped-def]
     rng = random.Random(seed)
     n, k = thetas.shape
@@ -68,17 +82,12 @@ def run_adaptive(bank, pool: ItemPool, thetas: np.ndarray, skills: list[str], se
     for person in range(n):
         session = session_for_profile(bank, pool, PROFILE, LANGUAGES, config)
         column = {skill: j for j, skill in enumerate(skills)}
-        while True:
-            # Timed: everything between an answer and the next question (updating every skill's
-            # posterior and decision, the stopping rule, then the selection itself).
-            started = time.perf_counter()
-            question = None if session.finished else session.next_question(rng)
-            select_times.append(time.perf_counter() - started)
-            if question is None:
-                break
+
+        def answer(question: str, person: int = person, column: dict[str, int] = column) -> float:
             skill, index = pool.index[question]
-            score = respond(rng, thetas[person, column[skill]], pool.a[skill][index], pool.b[skill][index])
-            session.record(question, score)
+            return respond(rng, thetas[person, column[skill]], pool.a[skill][index], pool.b[skill][index])
+
+        select_times += drive(session, rng, answer)
         for skill, decision in session.decisions().items():
             j = column[skill]
             out.decisions[person, j] = decision.meets
@@ -174,16 +183,10 @@ def selection_time_large_bank(
         ids, {s: rng.uniform(0.8, 2.2, per_skill) for s in skills}, {s: rng.uniform(-3, 3, per_skill) for s in skills}
     )
     chooser = random.Random(3)
-    times = []
+    times: list[float] = []
     for _ in range(20):
         session = AdaptiveSession(pool, tuple(skills), cuts, weights, config)
-        while True:
-            started = time.perf_counter()
-            question = None if session.finished else session.next_question(chooser)
-            times.append(time.perf_counter() - started)
-            if question is None:
-                break
-            session.record(question, float(chooser.random() < 0.5))
+        times += drive(session, chooser, lambda _question: float(chooser.random() < 0.5))
     return 1000 * float(np.median(times))
 
 
