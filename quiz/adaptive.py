@@ -20,7 +20,7 @@ from functools import cached_property
 import numpy as np
 
 from quiz.bank import Bank
-from quiz.irt import GRID, FloatArray, Posterior, item_parameters, level_cut
+from quiz.irt import GRID, FloatArray, Posterior, information, item_parameters, level_cut, p_correct
 from quiz.models import Profile, SkillTarget
 from quiz.scoring import MIN_ANSWERS_FOR_LEVEL
 
@@ -128,7 +128,7 @@ class AdaptiveSession:
         skill, index = self.pool.index[question_id]
         self.answered[skill].append((index, score))
         a, b = self.pool.a[skill][index], self.pool.b[skill][index]
-        p = np.clip(1.0 / (1.0 + np.exp(-a * (GRID - b))), _LOG_P_FLOOR, 1 - _LOG_P_FLOOR)
+        p = np.clip(p_correct(GRID, a, b), _LOG_P_FLOOR, 1 - _LOG_P_FLOOR)
         self._log_lik[skill] = self._log_lik[skill] + score * np.log(p) + (1.0 - score) * np.log1p(-p)
         self.__dict__.pop("_decisions", None)
 
@@ -232,17 +232,15 @@ class AdaptiveSession:
             return None
         a, b = self.pool.a[skill], self.pool.b[skill]
         theta = self.cuts[skill] if self.config.select_at == "cut" else self._decisions[skill].mean
-        p = 1.0 / (1.0 + np.exp(-a * (theta - b)))
-        information = a * a * p * (1.0 - p)
+        informative = information(theta, a, b)
         used = self.used(skill)
         if used:
-            information = information.copy()
-            information[list(used)] = -1.0
-        available = int((information >= 0).sum())
+            informative[list(used)] = -1.0
+        available = int((informative >= 0).sum())
         if available == 0:
             return None
         k = min(self.config.top_k, available)
-        top = np.argpartition(-information, k - 1)[:k]
+        top = np.argpartition(-informative, k - 1)[:k]
         return self.pool.ids[skill][int(top[rng.randrange(k)])]
 
 

@@ -9,6 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from quiz.bank import Bank
+from quiz.history import level_series
 from quiz.messages import t
 from quiz.planning import Plan
 from quiz.results import AttemptResult
@@ -198,9 +199,8 @@ def readiness_over_time(results: list[AttemptResult]) -> go.Figure:
 def level_over_time(results: list[AttemptResult], skill_id: str, bank: Bank) -> go.Figure:
     """One skill's estimated level per attempt, with ±1 SE error bars and the latest target."""
     points = [
-        (i, _attempt_label(i, r), r.estimates[skill_id].level, r.estimates[skill_id].se)
-        for i, r in enumerate(results, start=1)
-        if skill_id in r.estimates and r.estimates[skill_id].enough_answers
+        (index + 1, _attempt_label(index + 1, results[index]), level, se)
+        for index, level, se in level_series(results, skill_id)
     ]
     figure = go.Figure(
         go.Scatter(

@@ -49,11 +49,11 @@ def item_parameters(question: Question) -> tuple[float, float]:
     return DEFAULT_DISCRIMINATION, question.difficulty - LEVEL_OFFSET
 
 
-def p_correct(theta: FloatArray | float, a: float, b: float) -> FloatArray:
+def p_correct(theta: FloatArray | float, a: FloatArray | float, b: FloatArray | float) -> FloatArray:
     return 1.0 / (1.0 + np.exp(-a * (np.asarray(theta, dtype=np.float64) - b)))
 
 
-def information(theta: FloatArray | float, a: float, b: float) -> FloatArray:
+def information(theta: FloatArray | float, a: FloatArray | float, b: FloatArray | float) -> FloatArray:
     p = p_correct(theta, a, b)
     return a * a * p * (1.0 - p)
 
