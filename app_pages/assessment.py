@@ -8,7 +8,15 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from app_pages.context import bank_report, current_attempt_id, learner_id, set_current_attempt, store
+from app_pages.context import (
+    FEEDBACK_KEY,
+    IN_PROGRESS_KEY,
+    bank_report,
+    current_attempt_id,
+    learner_id,
+    set_current_attempt,
+    store,
+)
 from quiz.adaptive import AdaptiveSession
 from quiz.adaptive_flow import choose_next, session_from_attempt
 from quiz.messages import t
@@ -16,8 +24,6 @@ from quiz.models import Kind, Question
 from quiz.results import CONFIDENCE_LEVELS
 from quiz.scoring import score_answer
 from quiz.store import Attempt, Response
-
-FEEDBACK_KEY = "practice_feedback"
 
 bank = bank_report().bank
 
@@ -33,15 +39,12 @@ def adaptive_session(attempt: Attempt) -> AdaptiveSession:
     return session
 
 
-ATTEMPT_CACHE_KEY = "attempt_in_progress"
-
-
 def _load_attempt() -> Attempt | None:
     """This session's attempt: read from the store once, then kept in step with what this page writes."""
     attempt_id = current_attempt_id()
     if attempt_id is None:
         return None
-    cached = st.session_state.get(ATTEMPT_CACHE_KEY)
+    cached = st.session_state.get(IN_PROGRESS_KEY)
     if isinstance(cached, Attempt) and cached.id == attempt_id:
         return cached
     if store().attempt_owner(attempt_id) != learner_id():
@@ -49,12 +52,12 @@ def _load_attempt() -> Attempt | None:
     attempt = store().attempt(attempt_id)
     if attempt is None or attempt.abandoned:
         return None
-    st.session_state[ATTEMPT_CACHE_KEY] = attempt
+    st.session_state[IN_PROGRESS_KEY] = attempt
     return attempt
 
 
 def _forget_attempt() -> None:
-    st.session_state.pop(ATTEMPT_CACHE_KEY, None)
+    st.session_state.pop(IN_PROGRESS_KEY, None)
 
 
 def _store_answer(
@@ -70,7 +73,7 @@ def _store_answer(
     store().record_answer(attempt.id, question_id, position, chosen, score, confidence, seconds)
     answer = Response(question_id, position, tuple(chosen), score, confidence, seconds, datetime.now(UTC))
     others = tuple(r for r in attempt.responses if r.question_id != question_id)
-    st.session_state[ATTEMPT_CACHE_KEY] = replace(attempt, responses=(*others, answer))
+    st.session_state[IN_PROGRESS_KEY] = replace(attempt, responses=(*others, answer))
 
 
 def _show_question(question: Question, position: int, total: int) -> None:

@@ -11,7 +11,12 @@ from quiz.messages import t
 from quiz.results import AttemptResult, evaluate_attempt
 from quiz.store import LOCAL_LEARNER, Attempt, Store
 
+# Session keys of the attempt in progress: its id, practice feedback, the copy the assessment page
+# keeps, and the finished attempt the results and plan pages show.
 ATTEMPT_KEY = "attempt_id"
+FEEDBACK_KEY = "practice_feedback"
+IN_PROGRESS_KEY = "attempt_in_progress"
+SHOWN_KEY = "finished_attempt_shown"
 
 
 @st.cache_resource(show_spinner=False)
@@ -61,8 +66,7 @@ def current_attempt_id() -> str | None:
     return st.session_state.get(ATTEMPT_KEY)
 
 
-# What belongs to the attempt in progress: its id, practice feedback, the copy the assessment page keeps.
-_ATTEMPT_STATE = (ATTEMPT_KEY, "practice_feedback", "attempt_in_progress", "finished_attempt_shown")
+_ATTEMPT_STATE = (ATTEMPT_KEY, FEEDBACK_KEY, IN_PROGRESS_KEY, SHOWN_KEY)
 
 
 def set_current_attempt(attempt_id: str) -> None:
@@ -75,9 +79,6 @@ def clear_current_attempt() -> None:
         st.session_state.pop(key, None)
 
 
-SHOWN_KEY = "finished_attempt_shown"
-
-
 def latest_finished_attempt() -> Attempt | None:
     """The attempt the results and plan pages show: this session's, else the learner's last one.
 
@@ -87,11 +88,12 @@ def latest_finished_attempt() -> Attempt | None:
     shown = st.session_state.get(SHOWN_KEY)
     if isinstance(shown, Attempt) and shown.id == attempt_id:
         return shown
+    learner = learner_id()
     attempt = None
-    if attempt_id is not None and store().attempt_owner(attempt_id) == learner_id():
+    if attempt_id is not None and store().attempt_owner(attempt_id) == learner:
         attempt = store().attempt(attempt_id)
     if attempt is None or not attempt.finished:
-        attempt = store().latest_finished_attempt(learner_id())
+        attempt = store().latest_finished_attempt(learner)
     if attempt is not None and attempt.id == attempt_id:
         st.session_state[SHOWN_KEY] = attempt
     return attempt
@@ -109,13 +111,13 @@ def finished_attempt_or_stop() -> Attempt:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _result_for(attempt_id: str, answered: int, _attempt: Attempt) -> AttemptResult:
+def _result_for(attempt_id: str, _attempt: Attempt) -> AttemptResult:
     # A finished attempt never changes, so its results are computed once per process.
     return evaluate_attempt(bank_report().bank, _attempt)
 
 
 def result_of(attempt: Attempt) -> AttemptResult:
-    return _result_for(attempt.id, attempt.answered, attempt)
+    return _result_for(attempt.id, attempt)
 
 
 def show_bank_problems() -> None:
