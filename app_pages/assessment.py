@@ -21,7 +21,7 @@ from quiz.adaptive import AdaptiveSession
 from quiz.adaptive_flow import choose_next, session_from_attempt
 from quiz.messages import t
 from quiz.models import Kind, Question
-from quiz.results import CONFIDENCE_LEVELS
+from quiz.results import CONFIDENCE_LEVELS, answer_key_markdown
 from quiz.scoring import score_answer
 from quiz.store import Attempt, Response
 
@@ -102,14 +102,7 @@ def _feedback(attempt: Attempt, question_id: str) -> None:
         st.error(t("feedback_wrong"))
     if response and response.chosen:
         st.markdown(t("your_answer") + " " + "; ".join(response.chosen))
-    st.markdown(t("right_answer") + " " + "; ".join(question.correct_texts))
-    st.write(question.explanation)
-    reference = question.reference
-    st.markdown(
-        t("learn_more") + f" [{reference.title}]({reference.url})"
-        if reference.url
-        else t("learn_more") + " " + reference.title
-    )
+    st.markdown(answer_key_markdown(question))
     if st.button(t("next_button"), type="primary", key="next"):
         st.session_state.pop(FEEDBACK_KEY, None)
         st.rerun()

@@ -9,7 +9,7 @@ import streamlit as st
 from app_pages.context import bank_report, finished_attempt_or_stop, result_of, show_exports
 from quiz import charts
 from quiz.messages import t
-from quiz.results import AttemptResult
+from quiz.results import AttemptResult, answer_key_markdown
 from quiz.scoring import MIN_ANSWERS_FOR_LEVEL
 from quiz.summary import salary_sentences
 
@@ -88,11 +88,7 @@ def _review(attempt_id: str, _result: AttemptResult) -> list[tuple[str, str]]:
         lines.append(f"{t('your_answer')} {answer}")
         if response and response.confidence:
             lines.append(f"*{t('you_said', confidence=t(f'confidence_{response.confidence}'))}*")
-        lines.append(f"{t('right_answer')} {'; '.join(question.correct_texts)}")
-        lines.append(question.explanation)
-        reference = question.reference
-        source = f"[{reference.title}]({reference.url})" if reference.url else reference.title
-        lines.append(f"{t('learn_more')} {source}")
+        lines.append(answer_key_markdown(question))
         entries.append((label, "\n\n".join(lines)))
     return entries
 

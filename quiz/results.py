@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from quiz.bank import Bank
+from quiz.messages import t
 from quiz.models import Profile, Question
 from quiz.scoring import (
     Gap,
@@ -35,6 +36,19 @@ class ReviewedAnswer:
     @property
     def score(self) -> float:
         return self.response.score if self.response is not None else 0.0
+
+
+def answer_key_markdown(question: Question) -> str:
+    """The best answer, why, and where to learn more: what practice feedback and the review both show."""
+    reference = question.reference
+    source = f"[{reference.title}]({reference.url})" if reference.url else reference.title
+    return "\n\n".join(
+        [
+            f"{t('right_answer')} {'; '.join(question.correct_texts)}",
+            question.explanation,
+            f"{t('learn_more')} {source}",
+        ]
+    )
 
 
 @dataclass(frozen=True)
