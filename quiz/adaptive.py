@@ -21,7 +21,6 @@ import numpy as np
 
 from quiz.bank import Bank
 from quiz.irt import GRID, FloatArray, Posterior, information, item_parameters, level_cut, p_correct
-from quiz.models import Profile, SkillTarget
 from quiz.scoring import MIN_ANSWERS_FOR_LEVEL
 
 DECISION_THRESHOLD = 0.9
@@ -244,13 +243,6 @@ class AdaptiveSession:
         return self.pool.ids[skill][int(top[rng.randrange(k)])]
 
 
-def skill_targets(profile: Profile, languages: Sequence[str]) -> dict[str, SkillTarget]:
-    """The skills an adaptive session covers, in order: the chosen languages, then the profile's targets."""
-    targets = dict.fromkeys(languages, profile.language_target)
-    targets.update(profile.targets)
-    return targets
-
-
 def session_for_profile(
     bank: Bank,
     pool: ItemPool,
@@ -259,7 +251,7 @@ def session_for_profile(
     config: AdaptiveConfig | None = None,
 ) -> AdaptiveSession:
     """An adaptive session over the profile's skills and the learner's chosen languages."""
-    targets = skill_targets(bank.profiles[profile_id], languages)
+    targets = bank.profiles[profile_id].skill_targets(languages)
     cuts = {skill_id: level_cut(target.level) for skill_id, target in targets.items()}
     # The chosen languages share the language weight: the best one counts, not their sum.
     weights = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from quiz.adaptive import AdaptiveSession, ItemPool, session_for_profile, skill_targets
+from quiz.adaptive import AdaptiveSession, ItemPool, session_for_profile
 from quiz.assemble import AssessmentSettings, Quiz, QuizItem, option_order
 from quiz.bank import Bank
 from quiz.store import Attempt
@@ -12,7 +12,7 @@ from quiz.store import Attempt
 
 def new_adaptive_quiz(bank: Bank, settings: AssessmentSettings) -> Quiz:
     """An adaptive attempt starts with no question: each is chosen from the answers before it."""
-    return Quiz(settings, (), tuple(skill_targets(bank.profiles[settings.profile_id], settings.languages)))
+    return Quiz(settings, (), tuple(bank.profiles[settings.profile_id].skill_targets(settings.languages)))
 
 
 def session_from_attempt(bank: Bank, pool: ItemPool, attempt: Attempt) -> AdaptiveSession:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from quiz.bank import Bank
-from quiz.models import Kind, Profile, Question, SkillTarget
+from quiz.models import Kind, Question
 
 
 class Length(StrEnum):
@@ -60,12 +60,6 @@ class Quiz:
 
     def __len__(self) -> int:
         return len(self.items)
-
-
-def _target_of(profile: Profile, skill_id: str, bank: Bank) -> SkillTarget:
-    if skill_id in bank.language_skills:
-        return profile.language_target
-    return profile.targets[skill_id]
 
 
 def skills_to_measure(bank: Bank, settings: AssessmentSettings) -> list[list[str]]:
@@ -116,7 +110,7 @@ def assemble_quiz(
     """A fixed form for `settings`: no repeats, unseen questions first, options shuffled."""
     rng = rng or random.Random()
     slots = skills_to_measure(bank, settings)  # validates the profile and skills first
-    profile = bank.profiles[settings.profile_id]
+    targets = bank.profiles[settings.profile_id].skill_targets(settings.languages)
     budget = QUESTION_BUDGET[settings.length]
     per_skill = PER_SKILL[settings.length]
     picked: list[list[Question]] = []
@@ -127,7 +121,7 @@ def assemble_quiz(
             break
         for skill_id in slot:
             questions = bank.by_skill.get(skill_id, ())
-            target = _target_of(profile, skill_id, bank).level
+            target = targets[skill_id].level
             chosen = _pick_for_skill(questions, target, per_skill, seen, rng)
             if chosen:
                 picked.append(chosen)

@@ -6,6 +6,7 @@ loaded content cannot be changed by accident.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal
@@ -207,6 +208,12 @@ class Profile(Content):
     # A back-end developer needs one language well, not all five: the best chosen language counts.
     language_target: SkillTarget
     salary: Salary
+
+    def skill_targets(self, languages: Sequence[str]) -> dict[str, SkillTarget]:
+        """Every skill measured for this role, in order: the chosen languages, then the role's targets."""
+        targets = dict.fromkeys(languages, self.language_target)
+        targets.update(self.targets)
+        return targets
 
 
 class CareerPath(Content):
