@@ -157,21 +157,25 @@ class AdaptiveSession:
             means[i], precisions[i] = mean, 1.0 / likelihood_var
         return means, precisions
 
-    def conditional_prior(self, skill_index: int, means: FloatArray, precisions: FloatArray) -> tuple[float, float]:
-        """N(mean, sd) of one skill given the prior and every *other* skill's answers."""
-        tau = precisions.copy()
-        tau[skill_index] = 0.0
-        precision = self._prior_precision + np.diag(tau)
-        covariance = np.linalg.inv(precision)
-        mean = covariance @ (self._prior_precision @ self._prior_mean + tau * means)
-        return float(mean[skill_index]), float(np.sqrt(covariance[skill_index, skill_index]))
+    def conditional_priors(self, means: FloatArray, precisions: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Per skill, N(mean, sd) given the prior and every *other* skill's answers.
+
+        One joint Gaussian posterior (one matrix inverse) serves every skill: removing a skill's own
+        likelihood from its joint marginal leaves exactly its conditional prior (the Gaussian "cavity").
+        """
+        covariance = np.linalg.inv(self._prior_precision + np.diag(precisions))
+        joint_mean = covariance @ (self._prior_precision @ self._prior_mean + precisions * means)
+        joint_precision = 1.0 / np.diag(covariance)
+        cavity_precision = joint_precision - precisions
+        cavity_mean = (joint_precision * joint_mean - precisions * means) / cavity_precision
+        return cavity_mean, np.sqrt(1.0 / cavity_precision)
 
     @cached_property
     def _decisions(self) -> dict[str, SkillDecision]:
-        means, precisions = self._gaussian_likelihoods()
+        prior_means, prior_sds = self.conditional_priors(*self._gaussian_likelihoods())
         decisions = {}
         for i, skill in enumerate(self.skills):
-            prior_mean, prior_sd = self.conditional_prior(i, means, precisions)
+            prior_mean, prior_sd = float(prior_means[i]), float(prior_sds[i])
             log_w = self._log_lik[skill] - 0.5 * ((GRID - prior_mean) / prior_sd) ** 2
             w = np.exp(log_w - log_w.max())
             w /= w.sum()

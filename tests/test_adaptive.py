@@ -114,13 +114,34 @@ def test_answers_on_one_skill_inform_the_prior_of_a_correlated_skill() -> None:
     strong = _session(pool)
     for question in pool.ids["s1"][6:]:
         strong.record(question, 1.0)
-    means, precisions = strong._gaussian_likelihoods()
-    prior_mean, prior_sd = strong.conditional_prior(1, means, precisions)
-    assert prior_mean > 0.5 and prior_sd < 1.0  # s2 untouched, yet expected above the cut
+    prior_means, prior_sds = strong.conditional_priors(*strong._gaussian_likelihoods())
+    assert prior_means[1] > 0.5 and prior_sds[1] < 1.0  # s2 untouched, yet expected above the cut
     independent = _session(pool, correlation=0.0)
     for question in pool.ids["s1"][6:]:
         independent.record(question, 1.0)
-    assert independent.conditional_prior(1, *independent._gaussian_likelihoods()) == pytest.approx((0.0, 1.0))
+    prior_means, prior_sds = independent.conditional_priors(*independent._gaussian_likelihoods())
+    assert (prior_means[1], prior_sds[1]) == pytest.approx((0.0, 1.0))
+
+
+def test_each_conditional_prior_is_the_joint_normal_conditioned_on_the_other_skills_only() -> None:
+    """Hand check against conditioning one skill at a time: Σ_ii - Σ_io (Σ_oo + T_o⁻¹)⁻¹ Σ_oi."""
+    pool = _pool(("s1", "s2", "s3"), b=tuple(np.linspace(-2, 2, 12)))
+    session = AdaptiveSession(
+        pool, ("s1", "s2", "s3"), dict.fromkeys(pool.ids, CUT), dict.fromkeys(pool.ids, 1.0),
+        AdaptiveConfig(correlation=0.5), {"s1": 0.0, "s2": -1.0, "s3": 0.5},
+    )  # fmt: skip
+    means, precisions = np.array([1.2, 0.0, -0.7]), np.array([2.0, 0.0, 4.0])
+    prior_means, prior_sds = session.conditional_priors(means, precisions)
+    sigma = np.full((3, 3), 0.5) + 0.5 * np.eye(3)
+    mu0 = np.array([0.0, -1.0, 0.5])
+    for i in range(3):
+        others = [j for j in range(3) if j != i and precisions[j] > 0]
+        observed = sigma[np.ix_(others, others)] + np.diag(1.0 / precisions[others])
+        gain = sigma[i, others] @ np.linalg.inv(observed)
+        expected_mean = mu0[i] + gain @ (means[others] - mu0[others])
+        expected_var = sigma[i, i] - gain @ sigma[others, i]
+        assert prior_means[i] == pytest.approx(expected_mean)
+        assert prior_sds[i] == pytest.approx(np.sqrt(expected_var))
 
 
 def test_all_right_answers_give_a_bounded_estimate_and_say_so() -> None:

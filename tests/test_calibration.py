@@ -166,3 +166,36 @@ def test_the_result_is_frozen_down_to_its_arrays() -> None:
 def test_anything_but_a_matrix_of_scores_in_0_1_is_refused(scores: object, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         calibrate_2pl(scores)  # type: ignore[arg-type]
+
+
+# Law School Admission Test sections 6 and 7 (Bock & Lieberman 1970), 1,000 examinees × 5 items, as
+# counts of the 32 response patterns 00000, 00001, …, 11111 (item 1 the leftmost digit): R's
+# ltm::LSAT / mirt::LSAT6 and mirt::LSAT7, the classic check for any 2PL MML fitter.
+LSAT6_PATTERN_COUNTS = (3, 6, 2, 11, 1, 1, 3, 4, 1, 8, 0, 16, 0, 3, 2, 15,
+                        10, 29, 14, 81, 3, 28, 15, 80, 16, 56, 21, 173, 11, 61, 28, 298)  # fmt: skip
+LSAT7_PATTERN_COUNTS = (12, 19, 1, 7, 3, 19, 3, 17, 10, 5, 3, 7, 7, 23, 8, 28,
+                        7, 39, 11, 34, 14, 51, 15, 90, 6, 25, 7, 35, 18, 136, 32, 308)  # fmt: skip
+
+
+def _expand_patterns(counts: tuple[int, ...], items: int = 5) -> Matrix:
+    rows = [
+        [(pattern >> (items - 1 - i)) & 1 for i in range(items)] for pattern, n in enumerate(counts) for _ in range(n)
+    ]
+    return np.array(rows, dtype=np.float64)
+
+
+def test_lsat6_reproduces_the_published_ltm_estimates_without_priors() -> None:
+    # ltm(LSAT ~ z1, IRT.param = TRUE): Dffclt, Dscrmn and log.Lik = -2466.653 (logistic, D = 1).
+    fit = calibrate_2pl(_expand_patterns(LSAT6_PATTERN_COUNTS), prior_a=(0.0, math.inf), prior_b=(0.0, math.inf))
+    assert fit.converged and not fit.diverged.any()
+    assert fit.b == pytest.approx([-3.3597, -1.3696, -0.2799, -1.8659, -3.1236], abs=0.02)
+    assert fit.a == pytest.approx([0.8254, 0.7229, 0.8905, 0.6886, 0.6575], abs=0.005)
+    assert fit.log_likelihood == pytest.approx(-2466.653, abs=0.01)
+
+
+def test_lsat7_reproduces_the_published_mirt_estimates_without_priors() -> None:
+    # mirt(expand.table(LSAT7), 1): coef(IRTpars = TRUE), as in mirt's own tests.
+    fit = calibrate_2pl(_expand_patterns(LSAT7_PATTERN_COUNTS), prior_a=(0.0, math.inf), prior_b=(0.0, math.inf))
+    assert fit.converged and not fit.diverged.any()
+    assert fit.a == pytest.approx([0.988, 1.081, 1.706, 0.765, 0.736], abs=0.01)
+    assert fit.b == pytest.approx([-1.879, -0.748, -1.058, -0.635, -2.520], abs=0.01)
