@@ -19,11 +19,11 @@ from app_pages.context import (
 )
 from quiz.adaptive import AdaptiveSession
 from quiz.adaptive_flow import choose_next, session_from_attempt
+from quiz.attempt import Attempt, Response
 from quiz.messages import t
 from quiz.models import Kind, Question
 from quiz.results import CONFIDENCE_LEVELS, answer_key_markdown
 from quiz.scoring import score_answer
-from quiz.store import Attempt, Response
 
 bank = bank_report().bank
 

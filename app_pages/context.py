@@ -6,10 +6,11 @@ import os
 
 import streamlit as st
 
+from quiz.attempt import Attempt
 from quiz.bank import BankReport, read_bank
 from quiz.messages import t
 from quiz.results import AttemptResult, evaluate_attempt
-from quiz.store import LOCAL_LEARNER, Attempt, Store
+from quiz.store import LOCAL_LEARNER, Store
 
 # Session keys of the attempt in progress: its id, practice feedback, the copy the assessment page
 # keeps, and the finished attempt the results and plan pages show.

@@ -44,8 +44,9 @@ def median(samples: list[float]) -> float:
 
 def seed_history(store, bank, learner: int) -> int:  # type: ignore[no-untyped-def]
     from quiz.assemble import AssessmentSettings, Length, assemble_quiz
+    from quiz.attempt import Attempt, Response
     from quiz.scoring import score_answer
-    from quiz.store import Attempt, Response, import_attempts
+    from quiz.store import import_attempts
 
     rng = random.Random(7)
     settings = AssessmentSettings("junior", ("python",), Length.STANDARD)

@@ -10,13 +10,14 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
 
-from quiz.store import LOCAL_LEARNER, AttemptRow, LearnerRow, SessionRow, Store
+from quiz.store import LOCAL_LEARNER, Store
+from quiz.tables import AttemptRow, LearnerRow, SessionRow, as_utc, utc_now
 
 SESSION_LIFETIME = timedelta(hours=12)
 FREE_FAILURES = 5  # failed sign-ins allowed before the account locks
@@ -45,14 +46,6 @@ class SignedIn:
     expires_at: datetime
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
-
-
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -74,7 +67,7 @@ def sign_up(store: Store, name: str, password: str) -> int:
 
 def sign_in(store: Store, name: str, password: str, now: datetime | None = None) -> SignedIn:
     """Check the password; throttle repeated failures; open a session that expires."""
-    now = now or _now()
+    now = now or utc_now()
     failure: AccountError | None = None
     signed_in: SignedIn | None = None
     with store.transaction() as session:
@@ -82,7 +75,7 @@ def sign_in(store: Store, name: str, password: str, now: datetime | None = None)
         if learner is None or learner.password_hash is None:
             _hasher.hash(password)  # same work as a real check, so timing does not reveal unknown names
             raise AccountError("wrong user name or password")
-        locked_until = _aware(learner.locked_until)
+        locked_until = as_utc(learner.locked_until)
         if locked_until is not None and locked_until > now:
             raise SignInLocked(locked_until)
         try:
@@ -113,12 +106,12 @@ def session_learner(store: Store, token: str | None, now: datetime | None = None
     """The learner a session token belongs to, or None if unknown or expired."""
     if not token:
         return None
-    now = now or _now()
+    now = now or utc_now()
     with store.transaction() as session:
         row = session.get(SessionRow, _token_hash(token))
         if row is None:
             return None
-        if (_aware(row.expires_at) or now) <= now:
+        if (as_utc(row.expires_at) or now) <= now:
             session.delete(row)
             return None
         return row.learner_id
@@ -131,7 +124,7 @@ def sign_out(store: Store, token: str) -> None:
 
 def delete_account(store: Store, learner_id: int) -> None:
     """Delete the learner, their sessions, attempts and answers: nothing of theirs is left."""
-    from quiz.store import ResponseRow
+    from quiz.tables import ResponseRow
 
     with store.transaction() as session:
         attempt_ids = select(AttemptRow.id).where(AttemptRow.learner_id == learner_id)

@@ -6,8 +6,8 @@ import random
 
 from quiz.adaptive import AdaptiveSession, ItemPool, session_for_profile
 from quiz.assemble import AssessmentSettings, Quiz, QuizItem, option_order
+from quiz.attempt import Attempt
 from quiz.bank import Bank
-from quiz.store import Attempt
 
 
 def new_adaptive_quiz(bank: Bank, settings: AssessmentSettings) -> Quiz:

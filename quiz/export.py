@@ -15,8 +15,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from quiz.assemble import AssessmentSettings, Length, Quiz, QuizItem
+from quiz.attempt import Attempt, Response
 from quiz.bank import Bank
-from quiz.store import Attempt, Response
 
 EXPORT_FORMAT = "devready-export"
 EXPORT_VERSION = 1

@@ -22,7 +22,8 @@ from quiz.calibration import calibrate_2pl
 from quiz.calibration_file import DEFAULT_MIN_RESPONSES, CalibrationEntry
 from quiz.irt import item_parameters
 from quiz.item_health import ItemHealth, item_health
-from quiz.store import AttemptRow, ResponseRow, Store
+from quiz.store import Store
+from quiz.tables import AttemptRow, ResponseRow
 
 # PISA's item-fit threshold on RMSD (it uses 0.12; we are a little stricter).
 MAX_RMSD = 0.10

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from quiz.attempt import Attempt, Response
 from quiz.bank import Bank
 from quiz.messages import t
 from quiz.models import Profile, Question
@@ -17,7 +18,6 @@ from quiz.scoring import (
     profile_gaps,
     readiness,
 )
-from quiz.store import Attempt, Response
 from quiz.summary import readiness_sentence
 
 if TYPE_CHECKING:

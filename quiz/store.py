@@ -10,31 +10,18 @@ import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    Boolean,
-    DateTime,
-    Engine,
-    Float,
-    ForeignKey,
-    Integer,
-    String,
-    UniqueConstraint,
-    create_engine,
-    event,
-    select,
-)
+from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, selectinload, sessionmaker
+from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from quiz.assemble import AssessmentSettings, Length, Quiz, QuizItem
+from quiz.assemble import Quiz, QuizItem
+from quiz.attempt import Attempt
+from quiz.tables import AttemptRow, LearnerRow, ResponseRow, attempt_row, restored_rows, to_attempt, utc_now
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 LOCAL_LEARNER = "local"
@@ -46,140 +33,6 @@ def default_database_url() -> str:
     data_dir = Path(os.environ.get("DEVREADY_DATA_DIR", DEFAULT_DATA_DIR))
     data_dir.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{data_dir / 'devready.db'}"
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-class Base(DeclarativeBase):
-    pass
-
-
-class LearnerRow(Base):
-    __tablename__ = "learners"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)
-    failed_signins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-
-
-class SessionRow(Base):
-    __tablename__ = "sessions"
-    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), index=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-class AttemptRow(Base):
-    __tablename__ = "attempts"
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), index=True)
-    profile_id: Mapped[str] = mapped_column(String(64))
-    languages: Mapped[list[str]] = mapped_column(JSON)
-    length: Mapped[str] = mapped_column(String(16))
-    focus: Mapped[list[str]] = mapped_column(JSON)
-    practice: Mapped[bool] = mapped_column(Boolean, default=False)
-    adaptive: Mapped[bool] = mapped_column(Boolean, default=False)
-    items: Mapped[list[Any]] = mapped_column(JSON)
-    skills: Mapped[list[str]] = mapped_column(JSON)
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    abandoned: Mapped[bool] = mapped_column(Boolean, default=False)
-    responses: Mapped[list[ResponseRow]] = relationship(back_populates="attempt", order_by="ResponseRow.position")
-
-
-class ResponseRow(Base):
-    __tablename__ = "responses"
-    __table_args__ = (UniqueConstraint("attempt_id", "question_id", name="one_response_per_question"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    attempt_id: Mapped[str] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"), index=True)
-    question_id: Mapped[str] = mapped_column(String(64))
-    position: Mapped[int] = mapped_column(Integer)
-    chosen: Mapped[list[str]] = mapped_column(JSON)
-    score: Mapped[float] = mapped_column(Float)
-    confidence: Mapped[str | None] = mapped_column(String(16), nullable=True)
-    seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
-    answered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    attempt: Mapped[AttemptRow] = relationship(back_populates="responses")
-
-
-@dataclass(frozen=True)
-class Response:
-    question_id: str
-    position: int
-    chosen: tuple[str, ...]
-    score: float
-    confidence: str | None
-    seconds: float | None
-    answered_at: datetime
-
-    @property
-    def skipped(self) -> bool:
-        return not self.chosen
-
-
-@dataclass(frozen=True)
-class Attempt:
-    id: str
-    quiz: Quiz
-    started_at: datetime
-    finished_at: datetime | None
-    responses: tuple[Response, ...]
-    abandoned: bool = False
-
-    @property
-    def finished(self) -> bool:
-        return self.finished_at is not None
-
-    @property
-    def answered(self) -> int:
-        return len(self.responses)
-
-    def response_for(self, question_id: str) -> Response | None:
-        return next((r for r in self.responses if r.question_id == question_id), None)
-
-    def next_position(self) -> int | None:
-        """The first question not answered yet, or None when every question has an answer."""
-        done = {response.question_id for response in self.responses}
-        return next((i for i, item in enumerate(self.quiz.items) if item.question_id not in done), None)
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    # SQLite hands back naive datetimes; everything we store is UTC.
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment
-
-
-def _to_attempt(row: AttemptRow) -> Attempt:
-    settings = AssessmentSettings(
-        row.profile_id, tuple(row.languages), Length(row.length), tuple(row.focus), row.practice, row.adaptive
-    )
-    items = tuple(QuizItem(question_id, tuple(order)) for question_id, order in row.items)
-    responses = tuple(
-        Response(
-            r.question_id,
-            r.position,
-            tuple(r.chosen),
-            r.score,
-            r.confidence,
-            r.seconds,
-            _aware(r.answered_at) or _now(),
-        )
-        for r in row.responses
-    )
-    return Attempt(
-        row.id,
-        Quiz(settings, items, tuple(row.skills)),
-        _aware(row.started_at) or _now(),
-        _aware(row.finished_at),
-        responses,
-        row.abandoned,
-    )
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -234,7 +87,7 @@ class Store:
     def start_attempt(self, learner_id: int, quiz: Quiz) -> str:
         attempt_id = str(uuid.uuid4())
         with self.transaction() as session:
-            session.add(_attempt_row(attempt_id, learner_id, quiz))
+            session.add(attempt_row(attempt_id, learner_id, quiz))
         return attempt_id
 
     def record_answer(
@@ -256,7 +109,7 @@ class Store:
             "score": score,
             "confidence": confidence,
             "seconds": seconds,
-            "answered_at": _now(),
+            "answered_at": utc_now(),
         }
         if self.engine.dialect.name == "sqlite":
             self._write_answer_sqlite(values)
@@ -330,12 +183,12 @@ class Store:
         with self.transaction() as session:
             row = session.get(AttemptRow, attempt_id)
             if row is not None and row.finished_at is None:
-                row.finished_at = _now()
+                row.finished_at = utc_now()
 
     def attempt(self, attempt_id: str) -> Attempt | None:
         with self.transaction() as session:
             row = session.get(AttemptRow, attempt_id)
-            return _to_attempt(row) if row is not None else None
+            return to_attempt(row) if row is not None else None
 
     def attempt_owner(self, attempt_id: str) -> int | None:
         with self.transaction() as session:
@@ -362,7 +215,7 @@ class Store:
             if finished_only:
                 query = query.where(AttemptRow.finished_at.is_not(None), AttemptRow.abandoned.is_(False))
             rows = session.scalars(query.order_by(AttemptRow.started_at)).all()
-            return [_to_attempt(row) for row in rows]
+            return [to_attempt(row) for row in rows]
 
     def latest_finished_attempt(self, learner_id: int) -> Attempt | None:
         return self._latest(learner_id, finished=True)
@@ -378,7 +231,7 @@ class Store:
                 .order_by(order.desc())
                 .limit(1)
             )
-            return _to_attempt(row) if row is not None else None
+            return to_attempt(row) if row is not None else None
 
     def seen_questions(self, learner_id: int) -> set[str]:
         with self.transaction() as session:
@@ -386,48 +239,6 @@ class Store:
                 select(ResponseRow.question_id).join(AttemptRow).where(AttemptRow.learner_id == learner_id)
             ).all()
             return set(rows)
-
-
-def _attempt_row(attempt_id: str, learner_id: int, quiz: Quiz, **state: Any) -> AttemptRow:
-    """The row of an attempt: its settings and questions, plus any stored `state` (times, abandoned)."""
-    settings = quiz.settings
-    return AttemptRow(
-        id=attempt_id,
-        learner_id=learner_id,
-        profile_id=settings.profile_id,
-        languages=list(settings.languages),
-        length=settings.length.value,
-        focus=list(settings.focus),
-        practice=settings.practice,
-        adaptive=settings.adaptive,
-        items=[[item.question_id, list(item.option_order)] for item in quiz.items],
-        skills=list(quiz.skills),
-        **state,
-    )
-
-
-def _restore_rows(learner_id: int, attempt: Attempt) -> AttemptRow:
-    row = _attempt_row(
-        attempt.id,
-        learner_id,
-        attempt.quiz,
-        started_at=attempt.started_at,
-        finished_at=attempt.finished_at,
-        abandoned=attempt.abandoned,
-    )
-    row.responses = [
-        ResponseRow(
-            question_id=r.question_id,
-            position=r.position,
-            chosen=list(r.chosen),
-            score=r.score,
-            confidence=r.confidence,
-            seconds=r.seconds,
-            answered_at=r.answered_at,
-        )
-        for r in attempt.responses
-    ]
-    return row
 
 
 def import_attempts(store: Store, learner_id: int, attempts: list[Attempt]) -> tuple[int, int]:
@@ -442,7 +253,7 @@ def import_attempts(store: Store, learner_id: int, attempts: list[Attempt]) -> t
             if attempt.id in existing:
                 skipped += 1
                 continue
-            session.add(_restore_rows(learner_id, attempt))
+            session.add(restored_rows(learner_id, attempt))
             existing.add(attempt.id)
             imported += 1
     return imported, skipped

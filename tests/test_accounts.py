@@ -22,7 +22,8 @@ from quiz.accounts import (
 )
 from quiz.assemble import AssessmentSettings, Length, assemble_quiz
 from quiz.bank import Bank
-from quiz.store import LearnerRow, ResponseRow, Store
+from quiz.store import Store
+from quiz.tables import LearnerRow, ResponseRow
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 PASSWORD = "correct horse battery"

@@ -14,9 +14,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from quiz.assemble import AssessmentSettings, Length, assemble_quiz
+from quiz.attempt import Attempt, Response
 from quiz.bank import Bank
 from quiz.export import InvalidExport, attempts_to_csv, attempts_to_json, neutralise_cell, parse_export
-from quiz.store import Attempt, Response, Store, import_attempts
+from quiz.store import Store, import_attempts
 
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 

@@ -8,12 +8,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from quiz.assemble import AssessmentSettings, Length, assemble_quiz
+from quiz.attempt import Attempt, Response
 from quiz.bank import Bank
 from quiz.history import compare_attempts, level_series, retake_hints
 from quiz.report import render_report
 from quiz.results import AttemptResult, evaluate_attempt
 from quiz.scoring import score_answer
-from quiz.store import Attempt, Response
 
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
 

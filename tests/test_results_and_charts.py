@@ -9,11 +9,11 @@ import pytest
 
 from quiz import charts
 from quiz.assemble import AssessmentSettings, Length, assemble_quiz
+from quiz.attempt import Attempt, Response
 from quiz.bank import Bank
 from quiz.planning import build_plan
 from quiz.results import AttemptResult, evaluate_attempt
 from quiz.scoring import score_answer
-from quiz.store import Attempt, Response
 
 NOW = datetime(2026, 11, 26, tzinfo=UTC)
 

@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 
 from quiz.assemble import AssessmentSettings, Length, assemble_quiz
 from quiz.bank import Bank
-from quiz.store import AttemptRow, ResponseRow, Store
+from quiz.store import Store
+from quiz.tables import AttemptRow, ResponseRow
 
 WRITERS = 8
 ATTEMPTS_EACH = 200

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from quiz.store import Base
+from quiz.tables import Base
 
 config = context.config
 engine = config.attributes["engine"]
