@@ -12,11 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
-
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING, TypeVar
 
 from quiz.calibration_file import CALIBRATION_FILE, parse_calibration
+from quiz.content_file import Problem, Unreadable, load_content, parse_content
 from quiz.models import (
     CareerPath,
     Module,
@@ -29,12 +28,10 @@ from quiz.models import (
     SkillFile,
     TrainingFile,
 )
-from quiz.yaml_cache import YamlSyntaxError, load_yaml
 
 if TYPE_CHECKING:
     from quiz.adaptive import ItemPool
 
-M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T", Skill, Module, Profile)
 
 SKILLS_FILE = "skills.yaml"
@@ -47,19 +44,6 @@ DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent.parent / "questions"
 def content_dir() -> Path:
     """The content folder: `DEVREADY_CONTENT_DIR` if set, else the repository's `questions/`."""
     return Path(os.environ.get("DEVREADY_CONTENT_DIR") or DEFAULT_CONTENT_DIR)
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One fault in the content, precise enough to fix without reading a traceback."""
-
-    file: str
-    item: str
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}: item {self.item!r}, field {self.field!r}: {self.message}"
 
 
 class InvalidQuestionBank(Exception):
@@ -109,95 +93,6 @@ class BankReport:
     problems: list[Problem]
 
 
-def _item_of(data: Any, location: tuple[int | str, ...], fallback: str) -> str:
-    """The id of the list item a validation error points into, for messages a human can follow."""
-    node = data
-    item = fallback
-    for step in location:
-        try:
-            node = node[step]
-        except (KeyError, IndexError, TypeError):
-            break
-        if isinstance(node, dict) and isinstance(node.get("id"), str):
-            item = node["id"]
-        elif isinstance(step, int) and item == fallback:
-            item = f"#{step + 1}"
-    return item
-
-
-def _field_of(location: tuple[int | str, ...]) -> str:
-    named = [str(step) for step in location if isinstance(step, str)]
-    return ".".join(named[1:] if len(named) > 1 else named) or "(file)"
-
-
-def _problems_from(error: ValidationError, data: Any, file: str) -> list[Problem]:
-    problems = []
-    for detail in error.errors():
-        location = tuple(detail["loc"])
-        message = detail["msg"].removeprefix("Value error, ")
-        if detail["type"] == "extra_forbidden":
-            message = "unknown key (misspelt?)"
-        problems.append(Problem(file, _item_of(data, location, "(file)"), _field_of(location), message))
-    return problems
-
-
-class _Unreadable(Exception):
-    """The file could not be read or parsed; its problem is already recorded."""
-
-
-def _load(path: Path, problems: list[Problem]) -> Any:
-    """The parsed YAML of one file; on a syntax or read error, record the problem and raise `_Unreadable`."""
-    name = path.name
-    try:
-        return load_yaml(path)
-    except YamlSyntaxError as error:
-        problems.append(Problem(name, "(file)", "(syntax)", str(error)))
-    except (OSError, UnicodeDecodeError) as error:
-        problems.append(Problem(name, "(file)", "(file)", f"cannot read: {error}"))
-    raise _Unreadable(name)
-
-
-def _parse(path: Path, model: type[M], problems: list[Problem]) -> M | None:
-    """Parse one file; on failure, record its problems and salvage the items that are valid."""
-    name = path.name
-    try:
-        data = _load(path, problems)
-    except _Unreadable:
-        return None
-    if not isinstance(data, dict):
-        problems.append(Problem(name, "(file)", "(file)", "expected a mapping at the top of the file"))
-        return None
-    try:
-        return model.model_validate(data)
-    except ValidationError as error:
-        problems.extend(_problems_from(error, data, name))
-    return _salvage(data, model)
-
-
-def _salvage(data: dict[str, Any], model: type[M]) -> M | None:
-    """Drop the invalid list items so one bad question does not hide its whole file."""
-    cleaned: dict[str, Any] = {}
-    for key, value in data.items():
-        if key not in model.model_fields:
-            continue
-        annotation = model.model_fields[key].annotation
-        item_type = getattr(annotation, "__args__", (None,))[0]
-        if isinstance(value, list) and isinstance(item_type, type) and issubclass(item_type, BaseModel):
-            kept = []
-            for item in value:
-                try:
-                    kept.append(item_type.model_validate(item))
-                except ValidationError:
-                    continue
-            cleaned[key] = kept
-        else:
-            cleaned[key] = value
-    try:
-        return model.model_validate(cleaned)
-    except ValidationError:
-        return None
-
-
 def read_bank(directory: Path | str | None = None) -> BankReport:
     """Load and cross-check every content file in `directory`, keeping what is valid."""
     root = Path(directory) if directory is not None else content_dir()
@@ -206,7 +101,7 @@ def read_bank(directory: Path | str | None = None) -> BankReport:
         problems.append(Problem(str(root), "(folder)", "(folder)", "content folder not found"))
         return BankReport(_empty_bank(), problems)
 
-    skills_doc = _parse(root / SKILLS_FILE, SkillFile, problems) if (root / SKILLS_FILE).exists() else None
+    skills_doc = parse_content(root / SKILLS_FILE, SkillFile, problems) if (root / SKILLS_FILE).exists() else None
     if skills_doc is None and not (root / SKILLS_FILE).exists():
         problems.append(Problem(SKILLS_FILE, "(file)", "(file)", "missing: every bank needs its skills"))
     skills = _unique(skills_doc.skills if skills_doc else [], SKILLS_FILE, problems)
@@ -218,7 +113,7 @@ def read_bank(directory: Path | str | None = None) -> BankReport:
     for path in sorted(root.glob("*.yaml")):
         if path.name in SPECIAL_FILES:
             continue
-        document = _parse(path, QuestionFile, problems)
+        document = parse_content(path, QuestionFile, problems)
         if document is None:
             continue
         if document.skill not in skills:
@@ -248,8 +143,8 @@ def _apply_calibration(root: Path, questions: dict[str, Question], problems: lis
     if not path.exists():
         return
     try:
-        data = _load(path, problems)
-    except _Unreadable:
+        data = load_content(path, problems)
+    except Unreadable:
         return
     entries, faults = parse_calibration(data)
     problems.extend(Problem(CALIBRATION_FILE, fault.item, fault.field, fault.message) for fault in faults)
@@ -283,7 +178,7 @@ def _read_training(root: Path, skills: dict[str, Skill], problems: list[Problem]
     if not path.exists():
         problems.append(Problem(TRAINING_FILE, "(file)", "(file)", "missing: the plan needs a training catalogue"))
         return {}
-    document = _parse(path, TrainingFile, problems)
+    document = parse_content(path, TrainingFile, problems)
     modules = _unique(document.modules if document else [], TRAINING_FILE, problems)
     for module in modules.values():
         if module.skill not in skills:
@@ -324,7 +219,7 @@ def _read_profiles(
     if not path.exists():
         problems.append(Problem(PROFILES_FILE, "(file)", "(file)", "missing: the assessment needs target profiles"))
         return {}, []
-    document = _parse(path, ProfileFile, problems)
+    document = parse_content(path, ProfileFile, problems)
     if document is None:
         return {}, []
     profiles = _unique(document.profiles, PROFILES_FILE, problems)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from quiz.bank import Bank, Problem
+from quiz.bank import Bank
+from quiz.content_file import Problem
 from quiz.models import Kind, Question
 
 MAX_LONGEST_IS_CORRECT_SHARE = 0.35
