@@ -8,6 +8,7 @@ import streamlit as st
 
 from app_pages.context import bank_report, finished_attempt_or_stop, result_of, show_exports
 from quiz import charts
+from quiz.adaptive import DECISION_THRESHOLD, MAX_PER_SKILL
 from quiz.messages import t
 from quiz.results import AttemptResult, answer_key_markdown
 from quiz.scoring import MIN_ANSWERS_FOR_LEVEL
@@ -31,10 +32,10 @@ def _decision_table(attempt_id: str, _result: AttemptResult) -> pa.Table:
     for decision in _result.decisions.values():
         if not decision.answers:
             verdict = t("decision_not_asked")
-        elif not decision.stopped:
-            verdict = t("decision_open")
-        else:
+        elif decision.confident:
             verdict = t("decision_meets") if decision.meets else t("decision_below")
+        else:  # stopped at its question limit (or the total one) before the threshold: say where it leans
+            verdict = t("decision_leaning_meets") if decision.meets else t("decision_leaning_below")
         rows.append(
             {
                 t("col_skill"): bank.skills[decision.skill_id].name,
@@ -110,6 +111,7 @@ st.caption(t("readiness_help", measured=ready.skills_measured, total=ready.skill
 if result.decisions:
     st.subheader(t("adaptive_title", count=attempt.answered))
     st.dataframe(_decision_table(attempt.id, result), hide_index=True)
+    st.caption(t("adaptive_decision_help", threshold=DECISION_THRESHOLD, maximum=MAX_PER_SKILL))
     for decision in result.decisions.values():
         name = bank.skills[decision.skill_id].name
         if decision.all_right:

@@ -76,6 +76,7 @@ class SkillDecision:
     mean: float
     sd: float
     p_above: float  # posterior probability that ability is at or above the cut
+    confident: bool  # the side of the cut is known with at least the decision threshold
     stopped: bool
     reason: str  # "decided", "precise", "max_items", "bank_exhausted", "" while still open
     all_right: bool
@@ -195,8 +196,9 @@ class AdaptiveSession:
                 reason = "max_items"
             elif n >= len(self.pool.ids.get(skill, ())):
                 reason = "bank_exhausted"
+            confident = n >= self.config.min_per_skill and max(p_above, 1 - p_above) >= self.config.threshold
             decisions[skill] = SkillDecision(
-                skill, cut, n, post.mean, sd, p_above, bool(reason), reason,
+                skill, cut, n, post.mean, sd, p_above, confident, bool(reason), reason,
                 bool(scores) and min(scores) == 1.0, bool(scores) and max(scores) == 0.0, post,
             )  # fmt: skip
         return decisions

@@ -81,7 +81,7 @@ def test_a_skill_stops_once_its_decision_is_confident() -> None:
         session.record(question, 1.0)
     decision = session.decisions()["s1"]
     assert decision.p_above >= 0.9
-    assert (decision.stopped, decision.reason) == (True, "decided")
+    assert (decision.stopped, decision.reason, decision.confident) == (True, "decided", True)
     assert session.finished and session.next_question(random.Random(1)) is None
 
 
@@ -96,7 +96,9 @@ def test_a_skill_stops_at_its_maximum_even_undecided() -> None:
     session = _session(_pool(("s1",)), max_per_skill=4, threshold=0.999, se_target=0.0)
     for question, score in (("s1-3", 1.0), ("s1-4", 0.0), ("s1-2", 1.0), ("s1-1", 0.0)):
         session.record(question, score)
-    assert session.decisions()["s1"].reason == "max_items"
+    decision = session.decisions()["s1"]
+    assert decision.reason == "max_items" and decision.stopped
+    assert not decision.confident  # the results say where it leans, not that it was decided
 
 
 def test_the_whole_assessment_stops_at_its_total_maximum() -> None:

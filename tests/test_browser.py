@@ -1,4 +1,4 @@
-"""A learner's quick assessment in a real headless Chromium against the real server."""
+"""A learner's assessments (fixed and adaptive) in a real headless Chromium against the real server."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ci_requires
+from tests.conftest import ci_requires, content, write_content
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -29,10 +29,13 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[str]:
+def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The app on a free port; parametrised with "small", it serves the small test bank instead of the real one."""
     port = _free_port()
     env = {**os.environ, "DEVREADY_DATA_DIR": str(tmp_path / "data")}
     env.pop("DATABASE_URL", None)
+    if getattr(request, "param", "real") == "small":
+        env["DEVREADY_CONTENT_DIR"] = str(write_content(tmp_path / "questions", content()))
     process = subprocess.Popen(
         [
             sys.executable,
@@ -234,3 +237,30 @@ def test_a_question_can_be_answered_with_the_keyboard_alone(page) -> None:  # ty
     page.keyboard.press("Enter")
     page.get_by_text("Question 2 of").wait_for()
     page.screenshot(path=str(ARTIFACTS / "keyboard.png"), full_page=False)
+
+
+@pytest.mark.parametrize("server", ["small"], indirect=True)
+def test_an_adaptive_assessment_runs_to_its_decisions_in_the_browser(page) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    page.get_by_text("Are you ready for a back-end developer job?").wait_for()
+    page.get_by_text("Adaptive (a ready / not-yet decision per skill").click()
+    page.get_by_role("button", name="Start the assessment").click()
+    page.get_by_text("Question 1", exact=True).wait_for()
+    expect(page.get_by_text("0 of 4 skills decided · 0 answered")).to_be_visible()
+    number = 1
+    while not page.get_by_text("Your results").count():
+        assert number <= 4 * 8, "the stopping rule should have ended the assessment"
+        page.get_by_text(f"Question {number}", exact=True).wait_for()
+        if number == 4:
+            page.screenshot(path=str(ARTIFACTS / "adaptive-question.png"), full_page=True)
+        _answer_question(page, number - 1)
+        following = page.get_by_text(f"Question {number + 1}", exact=True).or_(page.get_by_text("Your results"))
+        following.first.wait_for()
+        number += 1
+    answered = number - 1
+    expect(page.get_by_text(f"Decided from {answered} questions")).to_be_visible()
+    table = page.locator("[data-testid='stDataFrame']").first
+    table.wait_for()
+    page.screenshot(path=str(ARTIFACTS / "adaptive-results.png"), full_page=True)
+    assert answered >= 4 * 3  # every skill needs its minimum of three answers before a decision
