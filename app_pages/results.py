@@ -8,8 +8,8 @@ import streamlit as st
 
 from app_pages.context import bank_report, finished_attempt_or_stop, result_of, show_exports
 from quiz import charts
-from quiz.adaptive import DECISION_THRESHOLD, MAX_PER_SKILL
 from quiz.messages import t
+from quiz.result_tables import decision_notes, decision_rows, skill_rows
 from quiz.results import AttemptResult, answer_key_markdown
 from quiz.scoring import MIN_ANSWERS_FOR_LEVEL
 from quiz.summary import salary_sentences
@@ -28,46 +28,12 @@ def _figures(attempt_id: str, _result: AttemptResult) -> dict[str, object]:
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _decision_table(attempt_id: str, _result: AttemptResult) -> pa.Table:
-    rows = []
-    for decision in _result.decisions.values():
-        if not decision.answers:
-            verdict = t("decision_not_asked")
-        elif decision.confident:
-            verdict = t("decision_meets") if decision.meets else t("decision_below")
-        else:  # stopped at its question limit (or the total one) before the threshold: say where it leans
-            verdict = t("decision_leaning_meets") if decision.meets else t("decision_leaning_below")
-        rows.append(
-            {
-                t("col_skill"): bank.skills[decision.skill_id].name,
-                t("col_decision"): verdict,
-                t("col_probability"): f"{decision.confidence:.0%}",
-                t("col_se"): f"{decision.sd:.2f}",
-                t("col_answers"): decision.answers,
-            }
-        )
-    return pa.Table.from_pandas(pd.DataFrame(rows), preserve_index=False)  # converted once, not per rerun
+    return pa.Table.from_pandas(pd.DataFrame(decision_rows(_result, bank)), preserve_index=False)  # once per attempt
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _skill_table(attempt_id: str, _result: AttemptResult) -> pa.Table:
-    rows = []
-    for gap in _result.gaps:
-        estimate = gap.estimate
-        enough = estimate is not None and estimate.enough_answers
-        rows.append(
-            {
-                t("col_skill"): bank.skills[gap.skill_id].name,
-                t("col_level"): f"{estimate.level:.1f} ± {estimate.se:.1f}"
-                if enough and estimate
-                else t("too_few_answers")
-                if estimate
-                else t("not_measured"),
-                t("col_target"): gap.target.level,
-                t("col_meets"): f"{gap.probability_meets:.0%}" if enough and gap.probability_meets is not None else "—",
-                t("col_answers"): estimate.answers if estimate else 0,
-            }
-        )
-    return pa.Table.from_pandas(pd.DataFrame(rows), preserve_index=False)  # converted once, not per rerun
+    return pa.Table.from_pandas(pd.DataFrame(skill_rows(_result, bank)), preserve_index=False)  # once per attempt
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -111,13 +77,8 @@ st.caption(t("readiness_help", measured=ready.skills_measured, total=ready.skill
 if result.decisions:
     st.subheader(t("adaptive_title", count=attempt.answered))
     st.dataframe(_decision_table(attempt.id, result), hide_index=True)
-    st.caption(t("adaptive_decision_help", threshold=DECISION_THRESHOLD, maximum=MAX_PER_SKILL))
-    for decision in result.decisions.values():
-        name = bank.skills[decision.skill_id].name
-        if decision.all_right:
-            st.caption(t("adaptive_all_right", skill=name))
-        elif decision.all_wrong:
-            st.caption(t("adaptive_all_wrong", skill=name))
+    for note in decision_notes(result, bank):
+        st.caption(note)
 
 st.plotly_chart(figures["radar"], key="radar")
 st.plotly_chart(figures["gaps"], key="gaps")

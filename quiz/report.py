@@ -13,7 +13,9 @@ import plotly.graph_objects as go
 from quiz import charts
 from quiz.bank import Bank
 from quiz.messages import t
+from quiz.result_tables import Row, decision_notes, decision_rows, skill_rows
 from quiz.results import AttemptResult
+from quiz.scoring import MIN_ANSWERS_FOR_LEVEL
 from quiz.summary import salary_sentences
 
 _STYLE = """
@@ -32,6 +34,14 @@ def _figure_html(figure: go.Figure, first: bool) -> str:
     return figure.to_html(full_html=False, include_plotlyjs=True if first else False, config={"displayModeBar": False})
 
 
+def _table_html(rows: list[Row]) -> str:
+    if not rows:
+        return ""
+    head = "".join(f"<th>{escape(str(column))}</th>" for column in rows[0])
+    body = "".join("<tr>" + "".join(f"<td>{escape(str(cell))}</td>" for cell in row.values()) + "</tr>" for row in rows)
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
 def render_report(result: AttemptResult, bank: Bank) -> str:
     attempt, profile, ready = result.attempt, result.profile, result.readiness
     e = escape
@@ -48,23 +58,17 @@ def render_report(result: AttemptResult, bank: Bank) -> str:
         parts.append(f'<p class="readiness">{e(t("readiness_label"))}: {e(value)}</p>')
     parts.append(f"<p><strong>{e(result.sentence)}</strong></p>")
     parts.append(
-        f'<p class="muted">{e(t("readiness_help", measured=ready.skills_measured, total=ready.skills_total, minimum=3))}</p>'
+        f'<p class="muted">{e(t("readiness_help", measured=ready.skills_measured, total=ready.skills_total, minimum=MIN_ANSWERS_FOR_LEVEL))}</p>'
     )
     figures = [charts.radar_chart(result, bank), charts.gap_chart(result, bank), charts.calibration_chart(result)]
     for index, figure in enumerate(figures):
         parts.append(f'<div class="chart">{_figure_html(figure, index == 0)}</div>')
-    parts.append(f"<h2>{e(t('skills_table_title'))}</h2><table><tr>")
-    for column in ("col_skill", "col_level", "col_target", "col_meets", "col_answers"):
-        parts.append(f"<th>{e(t(column))}</th>")
-    parts.append("</tr>")
-    for gap in result.gaps:
-        estimate = gap.estimate
-        enough = estimate is not None and estimate.enough_answers
-        level = f"{estimate.level:.1f} ± {estimate.se:.1f}" if enough and estimate else t("too_few_answers")
-        meets = f"{gap.probability_meets:.0%}" if enough and gap.probability_meets is not None else "—"
-        cells = (bank.skills[gap.skill_id].name, level, gap.target.level, meets, estimate.answers if estimate else 0)
-        parts.append("<tr>" + "".join(f"<td>{e(str(cell))}</td>" for cell in cells) + "</tr>")
-    parts.append("</table>")
+    if result.decisions:
+        parts.append(f"<h2>{e(t('adaptive_title', count=attempt.answered))}</h2>")
+        parts.append(_table_html(decision_rows(result, bank)))
+        parts.extend(f'<p class="muted">{e(note)}</p>' for note in decision_notes(result, bank))
+    parts.append(f"<h2>{e(t('skills_table_title'))}</h2>")
+    parts.append(_table_html(skill_rows(result, bank)))
     parts.append(f"<h2>{e(t('review_title'))}</h2>")
     for item in result.review:
         response = item.response

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from quiz.adaptive_flow import choose_next, new_adaptive_quiz, session_from_attempt
 from quiz.assemble import AssessmentSettings, Length, assemble_quiz
 from quiz.attempt import Attempt, Response
 from quiz.bank import Bank
@@ -79,6 +81,31 @@ def test_the_report_carries_readiness_review_and_salary_source(report: str) -> N
     assert "Readiness" in report and "±" in report
     assert "Best answer:" in report
     assert "French recruitment guide for back-end developers" in report
+
+
+def _adaptive_result(bank: Bank, right: set[str]) -> AttemptResult:
+    """An adaptive attempt run to its end by a learner who knows exactly the skills in `right`."""
+    settings = AssessmentSettings("junior", ("python",), Length.QUICK, adaptive=True)
+    attempt = Attempt("adaptive-1", new_adaptive_quiz(bank, settings), T0, None, ())
+    while (item := choose_next(bank, session_from_attempt(bank, bank.item_pool, attempt), attempt)) is not None:
+        question = bank.questions[item.question_id]
+        chosen = question.correct_texts[:1] if bank.skill_of(item.question_id) in right else [question.choices[-1].text]
+        response = Response(
+            item.question_id, attempt.answered, tuple(chosen), score_answer(question, chosen), None, 2.0, T0
+        )
+        quiz = dataclasses.replace(attempt.quiz, items=(*attempt.quiz.items, item))
+        attempt = dataclasses.replace(attempt, quiz=quiz, responses=(*attempt.responses, response))
+    return evaluate_attempt(bank, dataclasses.replace(attempt, finished_at=T0))
+
+
+def test_the_report_of_an_adaptive_attempt_carries_its_decisions(small_bank: Bank) -> None:
+    result = _adaptive_result(small_bank, {"python", "sql"})
+    report = render_report(result, small_bank)
+    assert f"Decided from {result.attempt.answered} questions" in report
+    assert "<th>Decision</th>" in report and "<th>Probability of that decision</th>" in report
+    assert report.count("<td>at or above the target</td>") == 2  # Python and SQL, every answer right
+    assert "every answer was right, so the test ran out of harder questions" in report
+    assert "A decision is made once its probability reaches 90%" in report
 
 
 def test_progress_charts_follow_attempts_in_order_with_their_uncertainty(small_bank: Bank) -> None:
