@@ -96,6 +96,12 @@ class SkillDecision:
         return max(self.p_above, 1.0 - self.p_above)
 
 
+def _normalised(log_weights: FloatArray) -> FloatArray:
+    """Each row of log-weights as normalised weights (shifted by its maximum, so nothing underflows)."""
+    weights = np.exp(log_weights - log_weights.max(axis=1, keepdims=True))
+    return weights / weights.sum(axis=1, keepdims=True)
+
+
 def _compound_symmetry(size: int, correlation: float) -> FloatArray:
     return np.full((size, size), correlation) + np.eye(size) * (1.0 - correlation)
 
@@ -120,7 +126,9 @@ class AdaptiveSession:
         self._prior_precision = np.linalg.inv(self._prior_cov)
         means = self.prior_means or {}
         self._prior_mean = np.array([means.get(s, 0.0) for s in self.skills], dtype=float)
-        self._log_lik: dict[str, FloatArray] = {s: np.zeros_like(GRID) for s in self.skills}
+        self._row = {skill: i for i, skill in enumerate(self.skills)}
+        self._log_lik = np.zeros((size, len(GRID)))  # one row per skill: log-likelihood of its answers on GRID
+        self._cuts = np.array([self.cuts[s] for s in self.skills], dtype=float)
 
     # ---- answers
 
@@ -129,7 +137,7 @@ class AdaptiveSession:
         self.answered[skill].append((index, score))
         a, b = self.pool.a[skill][index], self.pool.b[skill][index]
         p = np.clip(p_correct(GRID, a, b), _LOG_P_FLOOR, 1 - _LOG_P_FLOOR)
-        self._log_lik[skill] = self._log_lik[skill] + score * np.log(p) + (1.0 - score) * np.log1p(-p)
+        self._log_lik[self._row[skill]] += score * np.log(p) + (1.0 - score) * np.log1p(-p)
         self.__dict__.pop("_decisions", None)
 
     @property
@@ -143,20 +151,13 @@ class AdaptiveSession:
 
     def _gaussian_likelihoods(self) -> tuple[FloatArray, FloatArray]:
         """Each skill's likelihood summarised as a normal (mean, precision); precision 0 without answers."""
-        means = np.zeros(len(self.skills))
-        precisions = np.zeros(len(self.skills))
         wide = -0.5 * (GRID / 4.0) ** 2  # a very weak N(0, 4²) keeps all-right/all-wrong summaries finite
-        for i, skill in enumerate(self.skills):
-            if not self.answered[skill]:
-                continue
-            log_w = self._log_lik[skill] + wide
-            w = np.exp(log_w - log_w.max())
-            w /= w.sum()
-            mean = float((w * GRID).sum())
-            var = float((w * (GRID - mean) ** 2).sum())
-            likelihood_var = 1.0 / max(1.0 / max(var, 1e-6) - 1.0 / 16.0, 1e-6)  # remove the weak prior again
-            means[i], precisions[i] = mean, 1.0 / likelihood_var
-        return means, precisions
+        w = _normalised(self._log_lik + wide)
+        means = w @ GRID
+        variances = np.maximum((w * (GRID - means[:, None]) ** 2).sum(axis=1), 1e-6)
+        likelihood_vars = 1.0 / np.maximum(1.0 / variances - 1.0 / 16.0, 1e-6)  # remove the weak prior again
+        asked = np.array([bool(self.answered[s]) for s in self.skills])
+        return np.where(asked, means, 0.0), np.where(asked, 1.0 / likelihood_vars, 0.0)
 
     def conditional_priors(self, means: FloatArray, precisions: FloatArray) -> tuple[FloatArray, FloatArray]:
         """Per skill, N(mean, sd) given the prior and every *other* skill's answers.
@@ -174,21 +175,18 @@ class AdaptiveSession:
     @cached_property
     def _decisions(self) -> dict[str, SkillDecision]:
         prior_means, prior_sds = self.conditional_priors(*self._gaussian_likelihoods())
+        weights = _normalised(self._log_lik - 0.5 * ((GRID - prior_means[:, None]) / prior_sds[:, None]) ** 2)
+        means = weights @ GRID
+        sds = np.sqrt((weights * (GRID - means[:, None]) ** 2).sum(axis=1))
+        p_above = (weights * (GRID >= self._cuts[:, None] - 1e-9)).sum(axis=1)
         decisions = {}
         for i, skill in enumerate(self.skills):
-            prior_mean, prior_sd = float(prior_means[i]), float(prior_sds[i])
-            log_w = self._log_lik[skill] - 0.5 * ((GRID - prior_mean) / prior_sd) ** 2
-            w = np.exp(log_w - log_w.max())
-            w /= w.sum()
-            mean = float((w * GRID).sum())
-            sd = float(np.sqrt((w * (GRID - mean) ** 2).sum()))
-            post = Posterior(mean, sd, w)
-            cut = self.cuts[skill]
-            p_above = post.probability_at_least(cut)
+            mean, sd, p = float(means[i]), float(sds[i]), float(p_above[i])
             scores = [score for _, score in self.answered[skill]]
             n = len(scores)
+            confident = n >= self.config.min_per_skill and max(p, 1 - p) >= self.config.threshold
             reason = ""
-            if n >= self.config.min_per_skill and max(p_above, 1 - p_above) >= self.config.threshold:
+            if confident:
                 reason = "decided"
             elif n >= self.config.min_per_skill and sd <= self.config.se_target:
                 reason = "precise"
@@ -196,10 +194,10 @@ class AdaptiveSession:
                 reason = "max_items"
             elif n >= len(self.pool.ids.get(skill, ())):
                 reason = "bank_exhausted"
-            confident = n >= self.config.min_per_skill and max(p_above, 1 - p_above) >= self.config.threshold
             decisions[skill] = SkillDecision(
-                skill, cut, n, post.mean, sd, p_above, confident, bool(reason), reason,
-                bool(scores) and min(scores) == 1.0, bool(scores) and max(scores) == 0.0, post,
+                skill, self.cuts[skill], n, mean, sd, p, confident, bool(reason), reason,
+                bool(scores) and min(scores) == 1.0, bool(scores) and max(scores) == 0.0,
+                Posterior(mean, sd, weights[i]),
             )  # fmt: skip
         return decisions
 
