@@ -61,26 +61,19 @@ class RetakeHint:
     reason: str  # "uncertain", "gap" or "not_measured"
 
 
-def retake_hints(latest: AttemptResult, limit: int = 3) -> list[RetakeHint]:
-    """What to measure next: big gaps first, then the least certain or unmeasured skills."""
-    hints: list[RetakeHint] = []
-    gaps = [gap for gap in latest.gaps if gap.measured and gap.size > 0]
-    for gap in sorted(gaps, key=lambda g: -g.priority)[:limit]:
-        hints.append(RetakeHint(gap.skill_id, "gap"))
-    unmeasured = [gap for gap in latest.gaps if not gap.measured]
-    for gap in sorted(unmeasured, key=lambda g: -g.target.weight):
-        if len(hints) >= limit + 2:
-            break
-        hints.append(RetakeHint(gap.skill_id, "not_measured"))
-    uncertain = sorted(
-        (gap for gap in latest.gaps if gap.measured and gap.estimate is not None),
+def retake_hints(latest: AttemptResult, gaps: int = 3, unmeasured: int = 2, uncertain: int = 1) -> list[RetakeHint]:
+    """What to measure next, at most `gaps` + `unmeasured` + `uncertain` skills, each named once: the
+    biggest gaps first, then the weightiest skills not measured yet, then the least certain estimates."""
+    by_priority = sorted((g for g in latest.gaps if g.measured and g.size > 0), key=lambda g: -g.priority)
+    hints = [RetakeHint(gap.skill_id, "gap") for gap in by_priority[:gaps]]
+    by_weight = sorted((g for g in latest.gaps if not g.measured), key=lambda g: -g.target.weight)
+    hints += [RetakeHint(gap.skill_id, "not_measured") for gap in by_weight[:unmeasured]]
+    named = {hint.skill_id for hint in hints}
+    by_uncertainty = sorted(
+        (g for g in latest.gaps if g.measured and g.estimate is not None and g.skill_id not in named),
         key=lambda g: -(g.estimate.se if g.estimate else 0.0),
     )
-    for gap in uncertain:
-        if len(hints) >= limit + 3:
-            break
-        if all(h.skill_id != gap.skill_id for h in hints):
-            hints.append(RetakeHint(gap.skill_id, "uncertain"))
+    hints += [RetakeHint(gap.skill_id, "uncertain") for gap in by_uncertainty[:uncertain]]
     return hints
 
 

@@ -52,6 +52,17 @@ def test_retake_hints_name_the_biggest_gap_first(small_bank: Bank) -> None:
     assert (hints[0].skill_id, hints[0].reason) == ("sql", "gap")
 
 
+def test_retake_hints_respect_each_cap_and_name_a_skill_once(small_bank: Bank) -> None:
+    result = _result(small_bank, {"python"}, 1)
+    hints = retake_hints(result, gaps=1, unmeasured=1, uncertain=1)
+    reasons = [hint.reason for hint in hints]
+    assert reasons.count("gap") == 1 and reasons.count("not_measured") <= 1 and reasons.count("uncertain") <= 1
+    assert reasons == sorted(reasons, key=["gap", "not_measured", "uncertain"].index)  # gaps first
+    assert len({hint.skill_id for hint in hints}) == len(hints)
+    everything = retake_hints(result, gaps=9, unmeasured=9, uncertain=9)
+    assert len({hint.skill_id for hint in everything}) == len(everything) == len(result.gaps)
+
+
 def test_level_series_follows_one_skill_across_attempts(small_bank: Bank) -> None:
     results = [_result(small_bank, set(), 1), _result(small_bank, {"sql"}, 2)]
     series = level_series(results, "sql")
