@@ -13,6 +13,7 @@ from quiz.history import compare_attempts, measured_skills, retake_hints
 from quiz.messages import t
 from quiz.results import AttemptResult, evaluate_attempt
 from quiz.store import history_signature, import_attempts
+from quiz.summary import form_label
 
 bank = bank_report().bank
 
@@ -33,7 +34,7 @@ def _table(learner: int, signature: tuple[int, str]) -> pa.Table:
                 "#": index,
                 t("col_date"): result.attempt.started_at.strftime("%Y-%m-%d %H:%M"),
                 t("col_role"): result.profile.title,
-                t("col_length"): result.attempt.quiz.settings.length.value,
+                t("col_form"): form_label(result.attempt.quiz.settings),
                 t("col_answers"): result.attempt.answered,
                 t("readiness_label"): t("readiness_value", value=ready.value, sd=ready.sd)
                 if ready.skills_measured

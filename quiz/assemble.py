@@ -45,6 +45,11 @@ class AssessmentSettings:
     practice: bool = False
     adaptive: bool = False
 
+    @property
+    def form(self) -> str:
+        """How the questions were chosen: "adaptive", or the fixed form's length ("quick", "standard", "full")."""
+        return "adaptive" if self.adaptive else self.length.value
+
 
 @dataclass(frozen=True)
 class QuizItem:

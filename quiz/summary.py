@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from quiz.assemble import AssessmentSettings
 from quiz.bank import Bank
 from quiz.messages import t
 from quiz.models import Profile
@@ -43,3 +44,9 @@ def salary_sentences(profile: Profile) -> tuple[str, str]:
     )
     source = t("salary_source", source=salary.source, date=salary.published.isoformat(), note=salary.note)
     return text, source
+
+
+def form_label(settings: AssessmentSettings) -> str:
+    """How an attempt was taken, in words: "Quick", "Adaptive", "Standard, practice"."""
+    form = t(f"form_{settings.form}")
+    return t("form_practice", form=form) if settings.practice else form

@@ -14,6 +14,7 @@ from quiz.bank import Bank
 from quiz.planning import build_plan
 from quiz.results import AttemptResult, evaluate_attempt
 from quiz.scoring import score_answer
+from quiz.summary import form_label
 
 NOW = datetime(2026, 11, 26, tzinfo=UTC)
 
@@ -84,3 +85,9 @@ def test_the_plan_timeline_has_one_bar_per_module_in_order(mixed: AttemptResult,
     assert len(bar.y) == len(plan.items) > 0
     assert list(bar.base) == sorted(bar.base)
     assert "weeks" in charts.plan_timeline(plan, small_bank).layout.title.text
+
+
+def test_an_attempt_is_labelled_by_how_it_was_taken() -> None:
+    assert form_label(AssessmentSettings("junior", ("python",), Length.QUICK)) == "Quick"
+    assert form_label(AssessmentSettings("junior", ("python",), Length.QUICK, adaptive=True)) == "Adaptive"
+    assert form_label(AssessmentSettings("junior", ("python",), Length.FULL, practice=True)) == "Full, practice"
