@@ -8,6 +8,8 @@ from collections import Counter
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from quiz.adaptive import AdaptiveConfig, AdaptiveSession, ItemPool, session_for_profile
 from quiz.bank import Bank
@@ -174,3 +176,27 @@ def test_a_simulated_examinee_far_above_every_cut_is_decided_ready_quickly(small
     decisions = session.decisions()
     assert sum(d.meets for d in decisions.values()) >= 3
     assert session.total_answered <= 6 * len(decisions)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    scores=st.lists(st.sampled_from([0.0, 0.5, 1.0]), min_size=1, max_size=60),
+    seed=st.integers(0, 10_000),
+    correlation=st.sampled_from([0.0, 0.6, 0.9]),
+)
+def test_any_answers_drive_a_session_to_an_orderly_end(scores: list[float], seed: int, correlation: float) -> None:
+    pool = _pool(("s1", "s2", "s3"), b=tuple(np.linspace(-2.5, 2.5, 10)))
+    session = _session(pool, correlation=correlation, max_per_skill=6, max_total=15)
+    rng = random.Random(seed)
+    asked: list[str] = []
+    while (question := session.next_question(rng)) is not None:
+        assert question not in asked
+        asked.append(question)
+        session.record(question, scores[len(asked) % len(scores)])
+    assert session.finished and len(asked) <= 15
+    for decision in session.decisions().values():
+        assert decision.answers <= 6
+        assert math.isfinite(decision.mean) and -5 <= decision.mean <= 5
+        assert 0 < decision.sd < 1.5 and 0.0 <= decision.p_above <= 1.0
+        assert decision.stopped or len(asked) == 15
+        assert not decision.confident or decision.confidence >= 0.9
