@@ -9,6 +9,9 @@ import time
 import numpy as np
 import numpy.typing as npt
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 from quiz.calibration import A_BOUNDS, B_BOUNDS, PRIOR_LOG_A, Calibration, calibrate_2pl
 
@@ -199,3 +202,20 @@ def test_lsat7_reproduces_the_published_mirt_estimates_without_priors() -> None:
     assert fit.converged and not fit.diverged.any()
     assert fit.a == pytest.approx([0.988, 1.081, 1.706, 0.765, 0.736], abs=0.01)
     assert fit.b == pytest.approx([-1.879, -0.748, -1.058, -0.635, -2.520], abs=0.01)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    hnp.arrays(
+        np.float64,
+        hnp.array_shapes(min_dims=2, max_dims=2, min_side=1, max_side=12),
+        elements=st.sampled_from([0.0, 0.5, 1.0, math.nan]),
+    )
+)
+def test_any_matrix_of_scores_gives_finite_parameters_within_their_bounds(scores: Matrix) -> None:
+    fit = calibrate_2pl(scores, max_iter=50)
+    assert np.all(np.isfinite(fit.a)) and np.all(np.isfinite(fit.b))
+    assert np.all((A_BOUNDS[0] <= fit.a) & (fit.a <= A_BOUNDS[1]))
+    assert np.all((B_BOUNDS[0] <= fit.b) & (fit.b <= B_BOUNDS[1]))
+    assert list(fit.responses) == list((~np.isnan(scores)).sum(axis=0))
+    assert math.isfinite(fit.log_likelihood)
