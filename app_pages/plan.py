@@ -7,18 +7,10 @@ from datetime import date
 import streamlit as st
 
 from app_pages.context import bank_report, finished_attempt_or_stop, result_of
-from quiz import charts
+from app_pages.result_views import plan_with_timeline
 from quiz.messages import t
-from quiz.planning import Plan, build_plan
-from quiz.results import AttemptResult
 
 bank = bank_report().bank
-
-
-@st.cache_resource(show_spinner=False, max_entries=128)
-def _plan(attempt_id: str, hours_per_week: float, start: date, _result: AttemptResult) -> tuple[Plan, object]:
-    plan = build_plan(bank, _result.gaps, hours_per_week, start)
-    return plan, charts.plan_timeline(plan, bank)
 
 
 attempt = finished_attempt_or_stop()
@@ -26,7 +18,7 @@ attempt = finished_attempt_or_stop()
 result = result_of(attempt)
 st.title(t("plan_title", role=result.profile.title))
 hours = st.number_input(t("hours_per_week"), min_value=1, max_value=60, value=8, step=1, key="hours_per_week")
-plan, timeline = _plan(attempt.id, float(hours), date.today(), result)
+plan, timeline = plan_with_timeline(attempt.id, float(hours), date.today(), result)
 
 if not plan.items:
     st.success(t("plan_empty"))

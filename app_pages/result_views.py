@@ -1,0 +1,75 @@
+"""What the Results and Plan pages show of one finished attempt, built once per attempt and process.
+
+The cached builders live here, not in the page scripts: a page script runs again on every rerun, and
+Streamlit would hash each decorated function's source again every time.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pyarrow as pa
+import streamlit as st
+
+from app_pages.context import bank_report
+from quiz import charts
+from quiz.messages import t
+from quiz.planning import Plan, build_plan
+from quiz.result_tables import decision_rows, skill_rows
+from quiz.results import AttemptResult, answer_key_markdown
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def result_figures(attempt_id: str, _result: AttemptResult) -> dict[str, object]:
+    bank = bank_report().bank
+    return {
+        "radar": charts.radar_chart(_result, bank),
+        "gaps": charts.gap_chart(_result, bank),
+        "calibration": charts.calibration_chart(_result),
+    }
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def decision_table(attempt_id: str, _result: AttemptResult) -> pa.Table:
+    return pa.Table.from_pandas(pd.DataFrame(decision_rows(_result, bank_report().bank)), preserve_index=False)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def skill_table(attempt_id: str, _result: AttemptResult) -> pa.Table:
+    # Arrow, converted once: st.dataframe would otherwise convert a pandas frame on every rerun.
+    return pa.Table.from_pandas(pd.DataFrame(skill_rows(_result, bank_report().bank)), preserve_index=False)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def review_entries(attempt_id: str, _result: AttemptResult) -> list[tuple[str, str]]:
+    """One expander label and one Markdown body per answer: few elements, so reruns stay fast."""
+    bank = bank_report().bank
+    flagged = {item.position for item in _result.certain_and_wrong}
+    entries = []
+    for item in _result.review:
+        response, question = item.response, item.question
+        skipped = response is None or response.skipped
+        mark = "⏭️" if skipped else "✅" if item.score == 1.0 else "🟡" if item.score > 0 else "❌"
+        warning = " ⚠️" if item.position in flagged else ""
+        skill = bank.skills[item.skill_id].name
+        label = f"{mark}{warning} {item.position + 1}. {skill}: {question.prompt.splitlines()[0][:90]}"
+        lines = [question.prompt]
+        if question.code:
+            lines.append(f"```{question.language or 'text'}\n{question.code.rstrip()}\n```")
+        answer = "; ".join(response.chosen) if response and response.chosen else t("skipped")
+        lines.append(f"{t('your_answer')} {answer}")
+        if response and response.confidence:
+            lines.append(f"*{t('you_said', confidence=t(f'confidence_{response.confidence}'))}*")
+        lines.append(answer_key_markdown(question))
+        entries.append((label, "\n\n".join(lines)))
+    return entries
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def plan_with_timeline(
+    attempt_id: str, hours_per_week: float, start: date, _result: AttemptResult
+) -> tuple[Plan, object]:
+    bank = bank_report().bank
+    plan = build_plan(bank, _result.gaps, hours_per_week, start)
+    return plan, charts.plan_timeline(plan, bank)
