@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
+from plotly.basedatatypes import BaseTraceType
 
 from quiz.bank import Bank
 from quiz.history import level_series
@@ -22,6 +23,12 @@ GREY = "#999999"
 _LAYOUT = {"margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "font": {"size": 13}}
 
 
+def _new_figure(*traces: BaseTraceType) -> go.Figure:
+    # No plotly template: in the app Streamlit's chart theme replaces it anyway, and plotly's default
+    # one (about 7 KB) would be deep-copied and serialised on every rerun. The offline report sets its own.
+    return go.Figure(data=list(traces), layout={"template": "none"})
+
+
 def _skill_label(bank: Bank, skill_id: str) -> str:
     return bank.skills[skill_id].name
 
@@ -33,7 +40,7 @@ def radar_chart(result: AttemptResult, bank: Bank) -> go.Figure:
     targets = [gap.target.level for gap in gaps]
     levels = [round(gap.estimate.level, 2) for gap in gaps if gap.estimate is not None]
     closed = labels[:1]  # repeat the first point so the outline closes
-    figure = go.Figure()
+    figure = _new_figure()
     figure.add_trace(
         go.Scatterpolar(
             r=targets + targets[:1],
@@ -62,7 +69,7 @@ def gap_chart(result: AttemptResult, bank: Bank) -> go.Figure:
     """Gaps (target minus estimate), largest first, with ±1 SE whiskers."""
     gaps = sorted((gap for gap in result.gaps if gap.estimate is not None), key=lambda gap: gap.size, reverse=True)
     colours = [VERMILLION if gap.size > 0 else GREEN for gap in gaps]
-    figure = go.Figure(
+    figure = _new_figure(
         go.Bar(
             x=[round(gap.size, 2) for gap in gaps],
             y=[_skill_label(bank, gap.skill_id) for gap in gaps],
@@ -92,7 +99,7 @@ def calibration_chart(result: AttemptResult) -> go.Figure:
     labels = [t(f"confidence_{row.confidence}") for row in rows]
     shares = [row.share_correct or 0.0 for row in rows]
     colours = [VERMILLION if row.confidence == "certain" and (row.share_correct or 0) < 0.7 else BLUE for row in rows]
-    figure = go.Figure(
+    figure = _new_figure(
         go.Bar(
             x=labels,
             y=shares,
@@ -115,7 +122,7 @@ def calibration_chart(result: AttemptResult) -> go.Figure:
 def plan_timeline(plan: Plan, bank: Bank) -> go.Figure:
     """Week-by-week timeline of the plan's modules."""
     items = list(plan.items)
-    figure = go.Figure(
+    figure = _new_figure(
         go.Bar(
             base=[item.start_week for item in items],
             x=[max(item.end_week - item.start_week, 0.05) for item in items],
@@ -158,7 +165,7 @@ def readiness_over_time(results: list[AttemptResult]) -> go.Figure:
     number = np.array([p[0] for p in points], dtype=float)
     values = np.array([p[2] for p in points], dtype=float)
     spread = np.array([p[3] for p in points], dtype=float)
-    figure = go.Figure()
+    figure = _new_figure()
     figure.add_trace(
         go.Scatter(
             x=number, y=np.clip(values - spread, 0.0, 1.0), line={"width": 0}, hoverinfo="skip", showlegend=False
@@ -202,7 +209,7 @@ def level_over_time(results: list[AttemptResult], skill_id: str, bank: Bank) -> 
         (index + 1, _attempt_label(index + 1, results[index]), level, se)
         for index, level, se in level_series(results, skill_id)
     ]
-    figure = go.Figure(
+    figure = _new_figure(
         go.Scatter(
             x=np.array([p[0] for p in points], dtype=float),
             y=np.array([p[2] for p in points], dtype=float),
@@ -230,7 +237,7 @@ def compare_radar(first: AttemptResult, second: AttemptResult, bank: Bank, label
     """Two attempts' estimated levels on one radar, over the skills both measured."""
     skills = [s for s in bank.skills if s in first.estimates and s in second.estimates]
     names = [_skill_label(bank, s) for s in skills]
-    figure = go.Figure()
+    figure = _new_figure()
     for result, label, colour in ((first, labels[0], GREY), (second, labels[1], BLUE)):
         levels = [round(result.estimates[s].level, 2) for s in skills]
         figure.add_trace(

@@ -18,6 +18,7 @@ from quiz.results import AttemptResult
 from quiz.scoring import MIN_ANSWERS_FOR_LEVEL
 from quiz.summary import salary_sentences
 
+REPORT_TEMPLATE = "plotly_white"
 _STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 60rem; margin: 2rem auto;
        padding: 0 1rem; color: #1F2933; line-height: 1.5; }
@@ -31,6 +32,7 @@ pre { background: #f2f5f8; padding: .6rem; overflow-x: auto; white-space: pre-wr
 
 
 def _figure_html(figure: go.Figure, first: bool) -> str:
+    figure.update_layout(template=REPORT_TEMPLATE)  # the app's figures carry none: Streamlit themes them
     return figure.to_html(full_html=False, include_plotlyjs=True if first else False, config={"displayModeBar": False})
 
 

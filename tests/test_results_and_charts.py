@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, date, datetime
 
+import plotly.io as pio
 import pytest
 
 from quiz import charts
@@ -85,6 +86,12 @@ def test_the_plan_timeline_has_one_bar_per_module_in_order(mixed: AttemptResult,
     assert len(bar.y) == len(plan.items) > 0
     assert list(bar.base) == sorted(bar.base)
     assert "weeks" in charts.plan_timeline(plan, small_bank).layout.title.text
+
+
+def test_app_figures_leave_their_styling_to_streamlits_theme(mixed: AttemptResult, small_bank: Bank) -> None:
+    # Streamlit replaces the template anyway; plotly's default one would be copied on every rerun.
+    for figure in (charts.radar_chart(mixed, small_bank), charts.gap_chart(mixed, small_bank)):
+        assert figure.to_dict()["layout"]["template"] == pio.templates["none"].to_plotly_json()
 
 
 def test_an_attempt_is_labelled_by_how_it_was_taken() -> None:
