@@ -30,8 +30,9 @@ import math
 import random
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -55,6 +56,7 @@ class Outcome:
     decisions: np.ndarray  # examinees × skills: True = at or above the cut
     estimates: np.ndarray  # examinees × skills: ability estimates
     lengths: np.ndarray  # examinees × skills: items asked
+    exposure: Counter[str] = field(default_factory=Counter)  # item id -> examinees who were asked it
 
 
 def correlated_abilities(rng: np.random.Generator, cuts: np.ndarray, count: int) -> np.ndarray:
@@ -94,6 +96,7 @@ def run_adaptive(bank, pool: ItemPool, thetas: np.ndarray, skills: list[str], se
             return respond(rng, thetas[person, column[skill]], pool.a[skill][index], pool.b[skill][index])
 
         select_times += drive(session, rng, answer)
+        out.exposure.update(pool.ids[skill][index] for skill in skills for index in session.used(skill))
         for skill, decision in session.decisions().items():
             j = column[skill]
             out.decisions[person, j] = decision.meets
@@ -276,6 +279,14 @@ def main() -> int:
         f"(every item the best for the true ability; normal approximation): {bound:.3f}"
     )
     print(f"selection with a {SELECTION_BANK:,}-item bank: {select_ms:.3f} ms per item (median)")
+    bank_size = sum(len(pool.ids[s]) for s in skills)
+    for point in ("cut", "estimate"):
+        exposure = rows[f"adaptive at the {point}"][0].exposure
+        top = exposure.most_common(1)[0][1] / args.examinees if exposure else 0.0
+        print(
+            f"exposure selecting at the {point}: {len(exposure)} of {bank_size} items ever asked; "
+            f"the most asked one went to {top:.0%} of examinees"
+        )
     acc, clear, rmse = results[f"adaptive at the {args.select_at}"]
     fixed_acc, _, fixed_rmse = results[f"fixed form, lengths of the {args.select_at} run"]
     gain_fixed = acc - fixed_acc

@@ -243,8 +243,11 @@ class AdaptiveSession:
         if available == 0:
             return None
         k = min(self.config.top_k, available)
-        top = np.argpartition(-informative, k - 1)[:k]
-        return self.pool.ids[skill][int(top[rng.randrange(k)])]
+        kth_best = float(np.partition(informative, len(informative) - k)[len(informative) - k])
+        # Ties count: items with the same parameters are interchangeable, and cutting them off by their
+        # position in the file would serve the same first few to everyone.
+        eligible = np.flatnonzero(informative >= kth_best * (1 - 1e-9))
+        return self.pool.ids[skill][int(eligible[rng.randrange(len(eligible))])]
 
 
 def session_for_profile(

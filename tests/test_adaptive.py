@@ -53,6 +53,13 @@ def test_exposure_control_spreads_first_items_over_the_top_k_only() -> None:
     assert min(firsts.values()) > 60
 
 
+def test_equally_informative_items_share_the_exposure_whatever_their_order_in_the_file() -> None:
+    pool = _pool(("s1",), b=(-1, 0, 0, 0, 0, 0, 0, 0, 0, 1))  # eight items sit exactly on the cut
+    firsts = Counter(_session(pool, top_k=4).next_question(random.Random(seed)) for seed in range(800))
+    assert set(firsts) == {f"s1-{i}" for i in range(1, 9)}
+    assert min(firsts.values()) > 60  # about 100 each, not 200 for the first four and none for the rest
+
+
 def test_an_item_is_never_asked_twice() -> None:
     session = _session(_pool(("s1",)), max_per_skill=7, threshold=0.999, se_target=0.0)
     asked = []
