@@ -34,7 +34,8 @@ def adaptive_session(attempt: Attempt) -> AdaptiveSession:
     cached = st.session_state.get(key)
     if cached is not None and cached[0] == attempt.answered:
         return cached[1]
-    session = session_from_attempt(bank, bank.item_pool, attempt)
+    seen = frozenset(store().seen_questions(learner_id()))
+    session = session_from_attempt(bank, bank.item_pool, attempt, seen)
     st.session_state[key] = (attempt.answered, session)
     return session
 

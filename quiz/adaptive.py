@@ -117,6 +117,7 @@ class AdaptiveSession:
     config: AdaptiveConfig = field(default_factory=AdaptiveConfig)
     prior_means: Mapping[str, float] | None = None
     answered: dict[str, list[tuple[int, float]]] = field(default_factory=dict)  # skill -> [(item index, score)]
+    seen: frozenset[str] = frozenset()  # questions this learner met in earlier attempts: asked last among equals
 
     def __post_init__(self) -> None:
         for skill in self.skills:
@@ -246,8 +247,10 @@ class AdaptiveSession:
         kth_best = float(np.partition(informative, len(informative) - k)[len(informative) - k])
         # Ties count: items with the same parameters are interchangeable, and cutting them off by their
         # position in the file would serve the same first few to everyone.
-        eligible = np.flatnonzero(informative >= kth_best * (1 - 1e-9))
-        return self.pool.ids[skill][int(eligible[rng.randrange(len(eligible))])]
+        eligible = [int(i) for i in np.flatnonzero(informative >= kth_best * (1 - 1e-9))]
+        # A retake should not repeat questions while equally good unseen ones exist.
+        fresh = [i for i in eligible if self.pool.ids[skill][i] not in self.seen] or eligible
+        return self.pool.ids[skill][fresh[rng.randrange(len(fresh))]]
 
 
 def session_for_profile(
@@ -256,8 +259,10 @@ def session_for_profile(
     profile_id: str,
     languages: Sequence[str],
     config: AdaptiveConfig | None = None,
+    seen: frozenset[str] = frozenset(),
 ) -> AdaptiveSession:
-    """An adaptive session over the profile's skills and the learner's chosen languages."""
+    """An adaptive session over the profile's skills and the learner's chosen languages; `seen` holds
+    the questions the learner met in earlier attempts."""
     targets = bank.profiles[profile_id].skill_targets(languages)
     cuts = {skill_id: level_cut(target.level) for skill_id, target in targets.items()}
     # The chosen languages share the language weight: the best one counts, not their sum.
@@ -267,4 +272,6 @@ def session_for_profile(
     }
     # The prior is centred on each cut point: before any answer, "ready" and "not yet" are equally
     # likely, so every decision is made by the answers, not by a prior lean (see docs/adaptive.md).
-    return AdaptiveSession(pool, tuple(targets), cuts, weights, config or AdaptiveConfig(), prior_means=dict(cuts))
+    return AdaptiveSession(
+        pool, tuple(targets), cuts, weights, config or AdaptiveConfig(), prior_means=dict(cuts), seen=seen
+    )

@@ -15,10 +15,15 @@ def new_adaptive_quiz(bank: Bank, settings: AssessmentSettings) -> Quiz:
     return Quiz(settings, (), tuple(bank.profiles[settings.profile_id].skill_targets(settings.languages)))
 
 
-def session_from_attempt(bank: Bank, pool: ItemPool, attempt: Attempt) -> AdaptiveSession:
-    """Replay the stored answers: the same answers always give the same state (a resume is exact)."""
+def session_from_attempt(
+    bank: Bank, pool: ItemPool, attempt: Attempt, seen: frozenset[str] = frozenset()
+) -> AdaptiveSession:
+    """Replay the stored answers: the same answers always give the same state (a resume is exact).
+
+    `seen`: questions the learner met in earlier attempts, served last among equally informative ones.
+    """
     settings = attempt.quiz.settings
-    session = session_for_profile(bank, pool, settings.profile_id, settings.languages)
+    session = session_for_profile(bank, pool, settings.profile_id, settings.languages, seen=seen)
     for response in attempt.responses:
         if response.question_id in pool.index:
             session.record(response.question_id, response.score)

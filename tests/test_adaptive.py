@@ -60,6 +60,20 @@ def test_equally_informative_items_share_the_exposure_whatever_their_order_in_th
     assert min(firsts.values()) > 60  # about 100 each, not 200 for the first four and none for the rest
 
 
+def test_a_retake_meets_unseen_questions_before_seen_equally_informative_ones() -> None:
+    pool = _pool(("s1",), b=(-1, 0, 0, 0, 0, 0, 0, 0, 0, 1))
+    seen = frozenset({"s1-1", "s1-2", "s1-3", "s1-4", "s1-5", "s1-6"})
+    skills = ("s1",)
+    session = AdaptiveSession(
+        pool, skills, dict.fromkeys(skills, CUT), dict.fromkeys(skills, 1.0), AdaptiveConfig(), seen=seen
+    )
+    firsts = {session.next_question(random.Random(seed)) for seed in range(200)}
+    assert firsts == {"s1-7", "s1-8"}  # the two unseen items on the cut, never a seen one
+    session.record("s1-7", 1.0)
+    session.record("s1-8", 0.0)
+    assert session.next_question(random.Random(1)) in seen  # once the unseen are used, seen ones come back
+
+
 def test_an_item_is_never_asked_twice() -> None:
     session = _session(_pool(("s1",)), max_per_skill=7, threshold=0.999, se_target=0.0)
     asked = []

@@ -239,3 +239,22 @@ def test_an_adaptive_attempt_resumes_on_the_question_it_had_chosen() -> None:
     next(b for b in again.button if b.label.startswith("Resume")).click().run()
     assert again.subheader[0].value == "Question 5"
     assert again.markdown[0].value == shown
+
+
+def test_an_adaptive_retake_opens_with_a_question_not_met_before() -> None:
+    at = _app()
+    at.radio(key="adaptive").set_value(True)
+    at = _start(at)
+    while _on_question_page(at):
+        at = _answer_current(at)
+    at.switch_page("app_pages/home.py").run()
+    at.radio(key="adaptive").set_value(True)
+    at = _start(at)
+    assert _on_question_page(at)
+    store = Store.open()
+    learner = store.learner_id()
+    first, retake = sorted(store.attempts(learner, finished_only=False), key=lambda a: a.started_at)
+    met_before = {item.question_id for item in first.quiz.items}
+    # Ten or so questions per skill sit on the cut and are equally informative; the first attempt used
+    # at most eight of them, so the retake must open with one the learner has not seen.
+    assert retake.quiz.items[0].question_id not in met_before
