@@ -34,7 +34,11 @@ def adaptive_session(attempt: Attempt) -> AdaptiveSession:
     cached = st.session_state.get(key)
     if cached is not None and cached[0] == attempt.answered:
         return cached[1]
-    seen = frozenset(store().seen_questions(learner_id()))
+    # What earlier attempts showed does not change during this one: read it once per attempt.
+    seen_key = f"seen-{attempt.id}"
+    if seen_key not in st.session_state:
+        st.session_state[seen_key] = frozenset(store().seen_questions(learner_id()))
+    seen = st.session_state[seen_key]
     session = session_from_attempt(bank, bank.item_pool, attempt, seen)
     st.session_state[key] = (attempt.answered, session)
     return session
