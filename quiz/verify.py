@@ -133,7 +133,9 @@ def _run_git(program: str) -> str:
             "GIT_COMMITTER_NAME": "Ada",
             "GIT_COMMITTER_EMAIL": "ada@example.com",
         }
-        config = "git config --global init.defaultBranch main && git config --global advice.detachedHead false\n"
+        # Stock defaults (a new repository's branch is master unless the script says `-b main`), so a
+        # learner who replays a prompt gets what the verifier got; only the detached-HEAD advice is muted.
+        config = "git config --global advice.detachedHead false\n"
         completed = subprocess.run(
             ["bash", "-e", "-c", config + program],
             cwd=workdir,
