@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from datetime import UTC, datetime
 
 import streamlit as st
 
@@ -19,7 +18,7 @@ from app_pages.context import (
 )
 from quiz.adaptive import AdaptiveSession
 from quiz.adaptive_flow import choose_next, session_from_attempt
-from quiz.attempt import Attempt, Response
+from quiz.attempt import Attempt
 from quiz.messages import t
 from quiz.models import Kind, Question
 from quiz.results import CONFIDENCE_LEVELS, answer_key_markdown
@@ -75,8 +74,7 @@ def _store_answer(
     seconds: float | None,
 ) -> None:
     """Write the answer now (it is committed before the page moves on), then update the kept copy."""
-    store().record_answer(attempt.id, question_id, position, chosen, score, confidence, seconds)
-    answer = Response(question_id, position, tuple(chosen), score, confidence, seconds, datetime.now(UTC))
+    answer = store().record_answer(attempt.id, question_id, position, chosen, score, confidence, seconds)
     others = tuple(r for r in attempt.responses if r.question_id != question_id)
     st.session_state[IN_PROGRESS_KEY] = replace(attempt, responses=(*others, answer))
 

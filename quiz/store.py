@@ -20,7 +20,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from quiz.assemble import Quiz, QuizItem
-from quiz.attempt import Attempt
+from quiz.attempt import Attempt, Response
 from quiz.tables import AttemptRow, LearnerRow, ResponseRow, attempt_row, restored_rows, to_attempt, utc_now
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -99,8 +99,10 @@ class Store:
         score: float,
         confidence: str | None,
         seconds: float | None,
-    ) -> None:
-        """Store one answer now; answering the same question again replaces the earlier answer."""
+    ) -> Response:
+        """Store one answer now and return it as stored; answering the same question again replaces
+        the earlier answer."""
+        answer = Response(question_id, position, tuple(chosen), score, confidence, seconds, utc_now())
         values = {
             "attempt_id": attempt_id,
             "question_id": question_id,
@@ -109,13 +111,14 @@ class Store:
             "score": score,
             "confidence": confidence,
             "seconds": seconds,
-            "answered_at": utc_now(),
+            "answered_at": answer.answered_at,
         }
         if self.engine.dialect.name == "sqlite":
             self._write_answer_sqlite(values)
-            return
-        with self.engine.begin() as connection:  # Core, not the ORM: one statement built once
-            connection.execute(self._upsert_answer, values)
+        else:
+            with self.engine.begin() as connection:  # Core, not the ORM: one statement built once
+                connection.execute(self._upsert_answer, values)
+        return answer
 
     _ANSWER_COLUMNS = (
         "attempt_id",

@@ -36,11 +36,12 @@ def test_each_answer_is_stored_when_given(store: Store, small_bank: Bank) -> Non
     quiz = _quiz(small_bank)
     attempt_id = store.start_attempt(store.learner_id(), quiz)
     first = quiz.items[0].question_id
-    store.record_answer(attempt_id, first, 0, ["right"], 1.0, "certain", 12.5)
+    given = store.record_answer(attempt_id, first, 0, ["right"], 1.0, "certain", 12.5)
     attempt = store.attempt(attempt_id)
     assert attempt is not None
     response = attempt.response_for(first)
     assert response is not None
+    assert response == given  # what the page keeps in session is exactly what a reload reads back
     assert (response.chosen, response.score, response.confidence, response.seconds) == (
         ("right",),
         1.0,
