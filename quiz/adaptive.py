@@ -84,10 +84,6 @@ class SkillDecision:
     posterior: Posterior
 
     @property
-    def decided(self) -> bool:
-        return self.stopped
-
-    @property
     def meets(self) -> bool:
         return self.p_above >= 0.5
 
