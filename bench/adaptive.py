@@ -43,7 +43,7 @@ sys.path.insert(0, str(ROOT))
 
 from quiz.adaptive import AdaptiveConfig, AdaptiveSession, ItemPool, session_for_profile  # noqa: E402
 from quiz.bank import load_bank  # noqa: E402
-from quiz.irt import GRID, ItemResponse, information, posterior  # noqa: E402
+from quiz.irt import GRID, ItemResponse, information, posterior, prior_weights  # noqa: E402
 
 PROFILE = "junior"
 LANGUAGES = ("python",)
@@ -217,8 +217,7 @@ def rmse_ratio_bound(pool: ItemPool, skills: list[str], cuts: np.ndarray, length
     that knows that ability, a random one for the fixed form; averaged over θ ~ N(cut, 1). The shared
     prior adds the same precision to both and only pushes the ratio towards 1, so it is left out.
     """
-    weights = np.exp(-0.5 * GRID**2)
-    weights /= weights.sum()
+    weights = prior_weights()  # θ - cut ~ N(0, 1) on the grid
     best, random_ = [], []
     for skill, cut, n in zip(skills, cuts, lengths, strict=True):
         info = information((cut + GRID)[:, None], pool.a[skill][None, :], pool.b[skill][None, :])

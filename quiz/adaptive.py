@@ -20,7 +20,7 @@ from functools import cached_property
 import numpy as np
 
 from quiz.bank import Bank
-from quiz.irt import GRID, FloatArray, Posterior, information, item_parameters, level_cut, p_correct
+from quiz.irt import GRID, FloatArray, Posterior, information, item_parameters, level_cut, normalised, p_correct
 from quiz.scoring import MIN_ANSWERS_FOR_LEVEL
 
 DECISION_THRESHOLD = 0.9
@@ -92,12 +92,6 @@ class SkillDecision:
         return max(self.p_above, 1.0 - self.p_above)
 
 
-def _normalised(log_weights: FloatArray) -> FloatArray:
-    """Each row of log-weights as normalised weights (shifted by its maximum, so nothing underflows)."""
-    weights = np.exp(log_weights - log_weights.max(axis=1, keepdims=True))
-    return weights / weights.sum(axis=1, keepdims=True)
-
-
 def _compound_symmetry(size: int, correlation: float) -> FloatArray:
     return np.full((size, size), correlation) + np.eye(size) * (1.0 - correlation)
 
@@ -149,7 +143,7 @@ class AdaptiveSession:
     def _gaussian_likelihoods(self) -> tuple[FloatArray, FloatArray]:
         """Each skill's likelihood summarised as a normal (mean, precision); precision 0 without answers."""
         wide = -0.5 * (GRID / 4.0) ** 2  # a very weak N(0, 4²) keeps all-right/all-wrong summaries finite
-        w = _normalised(self._log_lik + wide)
+        w = normalised(self._log_lik + wide)
         means = w @ GRID
         variances = np.maximum((w * (GRID - means[:, None]) ** 2).sum(axis=1), 1e-6)
         likelihood_vars = 1.0 / np.maximum(1.0 / variances - 1.0 / 16.0, 1e-6)  # remove the weak prior again
@@ -172,7 +166,7 @@ class AdaptiveSession:
     @cached_property
     def _decisions(self) -> dict[str, SkillDecision]:
         prior_means, prior_sds = self.conditional_priors(*self._gaussian_likelihoods())
-        weights = _normalised(self._log_lik - 0.5 * ((GRID - prior_means[:, None]) / prior_sds[:, None]) ** 2)
+        weights = normalised(self._log_lik - 0.5 * ((GRID - prior_means[:, None]) / prior_sds[:, None]) ** 2)
         means = weights @ GRID
         sds = np.sqrt((weights * (GRID - means[:, None]) ** 2).sum(axis=1))
         p_above = (weights * (GRID >= self._cuts[:, None] - 1e-9)).sum(axis=1)

@@ -58,10 +58,15 @@ def information(theta: FloatArray | float, a: FloatArray | float, b: FloatArray 
     return a * a * p * (1.0 - p)
 
 
+def normalised(log_weights: FloatArray) -> FloatArray:
+    """Log-weights on GRID (last axis) as weights summing to 1, shifted by their maximum first so that
+    nothing underflows; a matrix is normalised row by row."""
+    weights = np.exp(log_weights - log_weights.max(axis=-1, keepdims=True))
+    return weights / weights.sum(axis=-1, keepdims=True)
+
+
 def prior_weights(mean: float = PRIOR_MEAN, sd: float = PRIOR_SD) -> FloatArray:
-    log_density = -0.5 * ((GRID - mean) / sd) ** 2
-    weights = np.exp(log_density - log_density.max())
-    return weights / weights.sum()
+    return normalised(-0.5 * ((GRID - mean) / sd) ** 2)
 
 
 def posterior(responses: Sequence[ItemResponse], prior: FloatArray | None = None) -> Posterior:
@@ -74,8 +79,7 @@ def posterior(responses: Sequence[ItemResponse], prior: FloatArray | None = None
     for response in responses:
         p = np.clip(p_correct(GRID, response.a, response.b), 1e-12, 1 - 1e-12)
         log_weights = log_weights + response.score * np.log(p) + (1.0 - response.score) * np.log1p(-p)
-    weights = np.exp(log_weights - log_weights.max())
-    weights /= weights.sum()
+    weights = normalised(log_weights)
     mean = float((weights * GRID).sum())
     sd = float(np.sqrt((weights * (GRID - mean) ** 2).sum()))
     return Posterior(mean, sd, weights)
