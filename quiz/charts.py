@@ -5,6 +5,8 @@ Colours are the Okabe-Ito palette, readable with the common forms of colour blin
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import plotly.graph_objects as go
 from plotly.basedatatypes import BaseTraceType
@@ -151,7 +153,16 @@ def _attempt_label(index: int, result: AttemptResult) -> str:
     return f"#{index} · {result.attempt.started_at:%Y-%m-%d}"
 
 
-_ATTEMPT_AXIS = {"title": "", "tickformat": "d", "rangemode": "tozero"}
+def _attempt_axis(attempts: int) -> dict[str, object]:
+    """Attempt numbers 1..n on whole ticks (at most about ten of them), never 0.5 or a 0 that was 0.4."""
+    step = max(1, math.ceil(attempts / 10))
+    return {
+        "title": t("chart_attempt_axis"),
+        "tick0": 1,
+        "dtick": step,
+        "tickformat": "d",
+        "range": [0.5, max(attempts, 1) + 0.5],
+    }
 
 
 def readiness_over_time(results: list[AttemptResult]) -> go.Figure:
@@ -168,13 +179,19 @@ def readiness_over_time(results: list[AttemptResult]) -> go.Figure:
     figure = _new_figure()
     figure.add_trace(
         go.Scatter(
-            x=number, y=np.clip(values - spread, 0.0, 1.0), line={"width": 0}, hoverinfo="skip", showlegend=False
+            x=number,
+            y=np.clip(values - spread, 0.0, 1.0),
+            mode="lines",  # the band's edges: no markers of their own
+            line={"width": 0},
+            hoverinfo="skip",
+            showlegend=False,
         )
     )
     figure.add_trace(
         go.Scatter(
             x=number,
             y=np.clip(values + spread, 0.0, 1.0),
+            mode="lines",
             fill="tonexty",
             fillcolor="rgba(0,114,178,0.15)",
             line={"width": 0},
@@ -196,7 +213,7 @@ def readiness_over_time(results: list[AttemptResult]) -> go.Figure:
     )
     figure.update_layout(
         title=t("chart_readiness_over_time"),
-        xaxis={**_ATTEMPT_AXIS, "title": t("chart_attempt_axis")},
+        xaxis=_attempt_axis(len(results)),
         yaxis={"range": [0, 1], "tickformat": ".0%"},
         **_LAYOUT,
     )
@@ -226,7 +243,7 @@ def level_over_time(results: list[AttemptResult], skill_id: str, bank: Bank) -> 
         figure.add_hline(y=targets[0], line_dash="dash", line_color=ORANGE, annotation_text=t("chart_target"))
     figure.update_layout(
         title=t("chart_level_over_time", skill=_skill_label(bank, skill_id)),
-        xaxis={**_ATTEMPT_AXIS, "title": t("chart_attempt_axis")},
+        xaxis=_attempt_axis(len(results)),
         yaxis={"range": [0, 5]},
         **_LAYOUT,
     )

@@ -132,3 +132,14 @@ def test_progress_charts_follow_attempts_in_order_with_their_uncertainty(small_b
     assert len(level.x) == 2 and len(level.error_y.array) == 2
     radar = charts.compare_radar(results[0], results[1], small_bank, ("before", "after"))
     assert [trace.name for trace in radar.data] == ["before", "after"]
+
+
+def test_attempt_axes_tick_whole_attempts_and_the_band_draws_no_points(small_bank: Bank) -> None:
+    from quiz import charts
+
+    one = charts.readiness_over_time([_result(small_bank, set(), 1)])
+    assert (one.layout.xaxis.tick0, one.layout.xaxis.dtick) == (1, 1)  # one attempt: a single tick "1"
+    assert list(one.layout.xaxis.range) == [0.5, 1.5]
+    assert [trace.mode for trace in one.data[:2]] == ["lines", "lines"]
+    many = charts.level_over_time([_result(small_bank, set(), day) for day in range(1, 26)], "sql", small_bank)
+    assert many.layout.xaxis.dtick == 3 and list(many.layout.xaxis.range) == [0.5, 25.5]
