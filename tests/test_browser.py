@@ -199,6 +199,8 @@ def test_a_learner_reloads_mid_assessment_resumes_finishes_and_downloads_the_rep
     page.get_by_text("Your results").wait_for()
     page.get_by_role("link", name="Progress").click()
     page.get_by_text("Your progress").wait_for()
+    page.locator(".js-plotly-plot svg").first.wait_for()  # the readiness-over-time chart has drawn
+    page.wait_for_timeout(1000)
     page.screenshot(path=str(ARTIFACTS / "progress.png"), full_page=True)
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Report (HTML)").click()
