@@ -1,11 +1,15 @@
-"""Parsing content YAML fast, and caching the result on disk by file identity.
+"""Parsing content YAML with PyYAML and libyaml, read as YAML 1.2, and caching the result on disk.
 
-Parsing is the slowest step of loading the bank. `yaml-rs` (a Rust parser) reads the 5,000-question
-benchmark bank in under 0.1 s where PyYAML with libyaml takes about 0.6 s, gives the same data on
-every file of the bank (YAML 1.2: `no` stays a string), and refuses duplicate keys that PyYAML would
-silently drop; PyYAML's safe loader remains the fallback where yaml-rs is not installed. The cache
-stores the parsed data keyed by the file's path, size and modification time; a changed file misses
-it and is parsed again. Validation always runs.
+PyYAML is the parser the Python world relies on, and its libyaml binding is a mature C library. Two
+of its defaults do not suit hand-written content, so the loader here changes them:
+- PyYAML reads YAML 1.1, where `no`, `on`, `yes` become booleans and `1:20` a base-60 number. The
+  bank is written as YAML 1.2 (the core schema: only `true`/`false` are booleans, `0o17` is octal,
+  `012` is twelve), so the implicit types below are the 1.2 core schema's, plus dates.
+- PyYAML keeps the last of two equal keys in a mapping; a misspelt copy-paste would then silently
+  drop a field. Here a duplicate key is an error naming its line.
+
+The cache stores the parsed data keyed by the file's path, size and modification time (and this
+parser's identity); a changed file misses it and is parsed again. Validation always runs.
 """
 
 from __future__ import annotations
@@ -19,15 +23,91 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.constructor import ConstructorError
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-try:
-    import yaml_rs
-except ImportError:  # pragma: no cover - yaml-rs is in requirements.txt; PyYAML still works without it
-    yaml_rs = None  # type: ignore[assignment]
+_FORMAT = "3"
+_STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+_PARSER = f"pyyaml-{yaml.__version__}-{'libyaml' if yaml.__with_libyaml__ else 'python'}-core12"
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_FORMAT = "2"
-_LOCATION = re.compile(r"line (\d+), column (\d+)")
+
+class _Core12Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The safe loader with YAML 1.2 core-schema scalars and duplicate keys refused."""
+
+    yaml_implicit_resolvers: dict[str | None, list[tuple[str, re.Pattern[str]]]] = {}
+
+    def construct_mapping(self, node: Node, deep: bool = False) -> dict[Any, Any]:
+        if not isinstance(node, MappingNode):
+            raise ConstructorError(None, None, f"expected a mapping node, but found {type(node).__name__}", node.start_mark)
+        self.flatten_mapping(node)
+        mapping: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            try:
+                duplicate = key in mapping
+            except TypeError:
+                raise ConstructorError(
+                    "while constructing a mapping", node.start_mark, "found an unhashable key", key_node.start_mark
+                ) from None
+            if duplicate:
+                raise ConstructorError(
+                    "while constructing a mapping",
+                    node.start_mark,
+                    f"found duplicate mapping key {key!r}",
+                    key_node.start_mark,
+                )
+            mapping[key] = self.construct_object(value_node, deep=deep)
+        return mapping
+
+    def resolve(self, kind: type[Node], value: str, implicit: tuple[bool, bool]) -> str:
+        # Called once per scalar while composing: the same answer as PyYAML's resolver, without its
+        # path-resolver bookkeeping, which content files never use.
+        if kind is ScalarNode:
+            if implicit[0]:
+                for tag, pattern in self.yaml_implicit_resolvers.get(value[:1], ()):
+                    if pattern.match(value):
+                        return tag
+            return _STR
+        return _SEQ if kind is SequenceNode else _MAP
+
+    def construct_core_int(self, node: Node) -> int:
+        value = str(self.construct_scalar(node))
+        if value.startswith("0o"):
+            return int(value[2:], 8)
+        if value.startswith("0x"):
+            return int(value[2:], 16)
+        return int(value, 10)
+
+    def construct_core_float(self, node: Node) -> float:
+        value = str(self.construct_scalar(node)).lower()
+        if value.endswith(".inf"):
+            return float("-inf") if value.startswith("-") else float("inf")
+        if value == ".nan":
+            return float("nan")
+        return float(value)
+
+
+_RESOLVERS: list[tuple[str, str, str]] = [
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", "~nN"),
+    ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    (
+        "tag:yaml.org,2002:float",
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        "-+0123456789.",
+    ),
+    (
+        "tag:yaml.org,2002:timestamp",
+        r"^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}"
+        r"|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?"
+        r"(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)$",
+        "0123456789",
+    ),
+]
+for _tag, _pattern, _first in _RESOLVERS:
+    _Core12Loader.add_implicit_resolver(_tag, re.compile(_pattern), list(_first) + ([""] if _first == "~nN" else []))
+_Core12Loader.add_constructor("tag:yaml.org,2002:int", _Core12Loader.construct_core_int)
+_Core12Loader.add_constructor("tag:yaml.org,2002:float", _Core12Loader.construct_core_float)
 
 
 class YamlSyntaxError(ValueError):
@@ -41,24 +121,66 @@ class YamlSyntaxError(ValueError):
 
 def parse_yaml(text: str) -> Any:
     """The data in `text`; raises YamlSyntaxError naming the line and column where it can."""
-    if yaml_rs is not None:
-        try:
-            return yaml_rs.loads(text)
-        except yaml_rs.YAMLDecodeError as error:
-            message = str(error)
-            location = _LOCATION.search(message)
-            problem = message.strip().splitlines()[-1]
-            if location:
-                raise YamlSyntaxError(problem, int(location[1]), int(location[2])) from error
-            raise YamlSyntaxError(problem) from error
+    loader = _Core12Loader(text)
     try:
-        return yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
+        node = loader.get_single_node()
+        return None if node is None else _build(loader, node)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         problem = str(getattr(error, "problem", None) or error)
+        context, context_mark = getattr(error, "context", None), getattr(error, "context_mark", None)
+        if context and context_mark is not None:  # where the unclosed bracket or mapping began
+            problem += f" ({context} started at line {context_mark.line + 1}, column {context_mark.column + 1})"
         if mark is not None:
             raise YamlSyntaxError(problem, mark.line + 1, mark.column + 1) from error
         raise YamlSyntaxError(problem) from error
+    finally:
+        loader.dispose()
+
+
+_SCALARS = {
+    "tag:yaml.org,2002:int": _Core12Loader.construct_core_int,
+    "tag:yaml.org,2002:float": _Core12Loader.construct_core_float,
+    "tag:yaml.org,2002:bool": lambda _loader, node: node.value in ("true", "True", "TRUE"),
+    "tag:yaml.org,2002:null": lambda _loader, node: None,
+    "tag:yaml.org,2002:timestamp": yaml.SafeLoader.construct_yaml_timestamp,
+}
+
+
+def _build(loader: _Core12Loader, node: Node) -> Any:
+    """Python data from a composed node: PyYAML's safe constructor, without its per-node machinery.
+
+    PyYAML's generic constructor spends most of a load in bookkeeping for recursive structures that
+    content files never have; this walk builds the same values directly (a test compares the two on
+    the whole bank) and hands any rarer explicit tag (`!!binary`, `!!set`) to the safe constructor. YAML 1.2
+    has no merge keys, so `<<` is an ordinary key, as it was with the earlier parser.
+    """
+    tag = node.tag
+    if tag == _STR:
+        return node.value
+    if tag == _MAP:
+        mapping: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = _build(loader, key_node)
+            try:
+                duplicate = key in mapping
+            except TypeError:
+                raise ConstructorError(None, None, "found an unhashable key", key_node.start_mark) from None
+            if duplicate:
+                raise ConstructorError(
+                    "while constructing a mapping",
+                    node.start_mark,
+                    f"found duplicate mapping key {key!r}",
+                    key_node.start_mark,
+                )
+            mapping[key] = _build(loader, value_node)
+        return mapping
+    if tag == _SEQ:
+        return [_build(loader, item) for item in node.value]
+    scalar = _SCALARS.get(tag)
+    if scalar is not None:
+        return scalar(loader, node)  # type: ignore[arg-type]
+    return loader.construct_document(node)  # type: ignore[arg-type]
 
 
 def cache_dir() -> Path | None:
@@ -74,8 +196,7 @@ def cache_dir() -> Path | None:
 
 def _key(path: Path) -> str:
     stat = path.stat()
-    parser = "yaml-rs" if yaml_rs is not None else f"pyyaml-{yaml.__version__}"
-    identity = f"{_FORMAT}|{parser}|{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
+    identity = f"{_FORMAT}|{_PARSER}|{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
     return hashlib.sha256(identity.encode()).hexdigest()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,7 @@ def test_an_unchanged_file_is_served_from_the_cache(tmp_path: Path, cache: Path,
     def parse_again(*args: object, **kwargs: object) -> None:
         raise AssertionError("parsed again")
 
-    monkeypatch.setattr(yaml, "load", parse_again)
+    monkeypatch.setattr(yaml_cache, "parse_yaml", parse_again)
     assert yaml_cache.load_yaml(source) == {"skill": "sql", "questions": []}
 
 
@@ -63,10 +64,42 @@ def test_a_duplicated_key_is_an_error_not_a_silent_overwrite(tmp_path: Path, cac
         yaml_cache.load_yaml(source)
 
 
-def test_the_fallback_parser_reads_the_same_data_and_reports_the_same_way(monkeypatch: pytest.MonkeyPatch) -> None:
-    text = "skill: sql\npublished: 2025-02-01\nanswer: true\ncode: |\n  SELECT 1;\n"
-    fast = yaml_cache.parse_yaml(text)
-    monkeypatch.setattr(yaml_cache, "yaml_rs", None)
-    assert yaml_cache.parse_yaml(text) == fast
-    with pytest.raises(yaml_cache.YamlSyntaxError, match="line 2"):
-        yaml_cache.parse_yaml("a: 1\nb: c: d\n")
+def test_scalars_are_read_as_yaml_1_2_not_1_1() -> None:
+    text = "a: no\nb: on\nc: Yes\nd: 1:20\ne: 012\nf: 0o17\ng: 0x1F\nh: true\ni: FALSE\nj: ~\nk:\nl: -.5\nm: .inf\n"
+    assert yaml_cache.parse_yaml(text) == {
+        "a": "no",  # YAML 1.1 (PyYAML's default) would say False: a Norwegian option text would vanish
+        "b": "on",
+        "c": "Yes",
+        "d": "1:20",  # not 80 (base 60)
+        "e": 12,  # not 10 (octal)
+        "f": 15,
+        "g": 31,
+        "h": True,
+        "i": False,
+        "j": None,
+        "k": None,
+        "l": -0.5,
+        "m": float("inf"),
+    }
+
+
+def test_dates_and_times_are_read_as_dates() -> None:
+    data = yaml_cache.parse_yaml("published: 2025-02-01\nat: 2025-02-01T10:00:00Z\n")
+    assert data["published"] == date(2025, 2, 1)
+    assert data["at"] == datetime(2025, 2, 1, 10, 0, tzinfo=UTC)
+
+
+def test_the_fast_builder_gives_what_pyyaml_s_safe_constructor_gives_on_the_whole_bank() -> None:
+    for path in sorted(Path("questions").glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        assert yaml_cache.parse_yaml(text) == yaml.load(text, Loader=yaml_cache._Core12Loader), path.name
+
+
+def test_anchors_and_rarer_tags_still_work() -> None:
+    text = "base: &b {x: 1}\nraw: !!binary aGVsbG8=\nalias: *b\n"
+    assert yaml_cache.parse_yaml(text) == {"base": {"x": 1}, "raw": b"hello", "alias": {"x": 1}}
+
+
+def test_unsafe_tags_are_refused() -> None:
+    with pytest.raises(yaml_cache.YamlSyntaxError, match="python/object"):
+        yaml_cache.parse_yaml("a: !!python/object/apply:os.system ['true']\n")
