@@ -1,7 +1,16 @@
 """Hosted mode: learners sign up and sign in; passwords are hashed with argon2id.
 
-Failed sign-ins are throttled per account (a growing lock after a few failures), sessions expire,
-and a learner can delete their account with every attempt and answer in it.
+Failed sign-ins are throttled per user name, whether or not an account has that name: after
+`FREE_FAILURES` failures the name locks for 30 s, doubling with each further failure up to
+`LONGEST_LOCK`. A guess is counted *before* it is checked, in one atomic statement, so parallel
+sign-ins can never check more than `FREE_FAILURES` guesses before the lock. An unknown name costs
+the same password hashing, gets the same message and locks the same way, so neither the answer nor
+its timing tells who has an account.
+
+The trade-off of a lock per name: a stranger who knows a learner's name can lock it. The lock is
+therefore short (at most 5 minutes), never touches sessions already open (a signed-in learner
+stays signed in for 12 hours), and the count of failures is forgotten after a quiet day. An
+attacker gets 5 guesses, then about 12 an hour, which a 10-character password outlasts.
 """
 
 from __future__ import annotations
@@ -14,18 +23,25 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select
+from sqlalchemy import case, delete, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
 
 from quiz.store import LOCAL_LEARNER, Store
-from quiz.tables import AttemptRow, LearnerRow, SessionRow, as_utc, utc_now
+from quiz.tables import AttemptRow, LearnerRow, ResponseRow, SessionRow, SignInThrottleRow, as_utc, utc_now
 
 SESSION_LIFETIME = timedelta(hours=12)
-FREE_FAILURES = 5  # failed sign-ins allowed before the account locks
+FREE_FAILURES = 5  # failed sign-ins allowed before the name locks
 FIRST_LOCK = timedelta(seconds=30)
-LONGEST_LOCK = timedelta(minutes=15)
+LONGEST_LOCK = timedelta(minutes=5)
+FAILURES_FORGOTTEN_AFTER = timedelta(days=1)  # a quiet day resets the count of failures
 MIN_PASSWORD_LENGTH = 10
+WRONG_CREDENTIALS = "wrong user name or password"
 _NAME = re.compile(r"^[A-Za-z0-9._@+-]{3,64}$")
 _hasher = PasswordHasher()  # argon2id with the library's recommended cost
+# Checked against when the name is unknown, so an unknown name costs the same work as a known one.
+_UNKNOWN_NAME_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 
 class AccountError(ValueError):
@@ -50,14 +66,31 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _name_key(name: str) -> str:
+    """The throttle's key for a name as typed: case-folded, hashed (any text, NUL bytes included)."""
+    return hashlib.sha256(name.strip().casefold().encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _valid_name(name: str) -> bool:
+    return bool(_NAME.match(name)) and name.lower() != LOCAL_LEARNER
+
+
+def _learner_named(session: Session, name: str) -> LearnerRow | None:
+    """The account whose name equals `name` ignoring case (the exact spelling first, for old data)."""
+    query = select(LearnerRow).where(func.lower(LearnerRow.name) == name.lower(), LearnerRow.password_hash.is_not(None))
+    rows = session.scalars(query).all()
+    return next((row for row in rows if row.name == name), rows[0] if rows else None)
+
+
 def sign_up(store: Store, name: str, password: str) -> int:
     name = name.strip()
-    if not _NAME.match(name) or name == LOCAL_LEARNER:
+    if not _valid_name(name):
         raise AccountError("a user name is 3 to 64 letters, digits or . _ @ + -")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
     with store.transaction() as session:
-        if session.scalar(select(LearnerRow.id).where(LearnerRow.name == name)) is not None:
+        taken = session.scalar(select(LearnerRow.id).where(func.lower(LearnerRow.name) == name.lower()))
+        if taken is not None:
             raise AccountError("that user name is taken")
         learner = LearnerRow(name=name, password_hash=_hasher.hash(password))
         session.add(learner)
@@ -65,41 +98,88 @@ def sign_up(store: Store, name: str, password: str) -> int:
         return learner.id
 
 
+def _lock_length(failures: int) -> timedelta:
+    return min(FIRST_LOCK * (2 ** (failures - FREE_FAILURES)), LONGEST_LOCK)
+
+
+def _count_guess(session: Session, key: str, now: datetime) -> int | None:
+    """Count one more failure for `key` unless it is locked; the new count, or None when locked.
+
+    One upsert, so two sign-ins at the same moment can never both read the same count: the row is
+    locked by the statement (PostgreSQL) or the database by the write (SQLite) until the commit.
+    """
+    row = SignInThrottleRow
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    new_row = insert(row).values(name_key=key, failures=1, last_failure_at=now, locked_until=None)
+    forgotten = row.last_failure_at < now - FAILURES_FORGOTTEN_AFTER
+    statement = new_row.on_conflict_do_update(
+        index_elements=[row.name_key],
+        set_={"failures": case((forgotten, 1), else_=row.failures + 1), "last_failure_at": now},
+        where=or_(row.locked_until.is_(None), row.locked_until <= now),
+    ).returning(row.failures)
+    failures = session.execute(statement).scalar()
+    if failures is not None and failures >= FREE_FAILURES:
+        session.execute(update(row).where(row.name_key == key).values(locked_until=now + _lock_length(failures)))
+    return failures
+
+
+def _password_matches(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
 def sign_in(store: Store, name: str, password: str, now: datetime | None = None) -> SignedIn:
-    """Check the password; throttle repeated failures; open a session that expires."""
+    """Count the guess, check the password, and open a session that expires.
+
+    Raises SignInLocked while the name is locked (known or not), else AccountError with one message
+    for an unknown name and a wrong password.
+    """
     now = now or utc_now()
-    failure: AccountError | None = None
-    signed_in: SignedIn | None = None
+    name = name.strip()
+    key = _name_key(name)
     with store.transaction() as session:
-        learner = session.scalar(select(LearnerRow).where(LearnerRow.name == name.strip()))
-        if learner is None or learner.password_hash is None:
-            _hasher.hash(password)  # same work as a real check, so timing does not reveal unknown names
-            raise AccountError("wrong user name or password")
-        locked_until = as_utc(learner.locked_until)
-        if locked_until is not None and locked_until > now:
-            raise SignInLocked(locked_until)
-        try:
-            _hasher.verify(learner.password_hash, password)
-        except (VerificationError, InvalidHashError):
-            learner.failed_signins += 1
-            if learner.failed_signins >= FREE_FAILURES:
-                doublings = learner.failed_signins - FREE_FAILURES
-                learner.locked_until = now + min(FIRST_LOCK * (2**doublings), LONGEST_LOCK)
-            failure = AccountError("wrong user name or password")
-        else:
-            learner.failed_signins = 0
-            learner.locked_until = None
-            if _hasher.check_needs_rehash(learner.password_hash):
-                learner.password_hash = _hasher.hash(password)
-            token = secrets.token_urlsafe(32)
-            expires = now + SESSION_LIFETIME
-            session.add(
-                SessionRow(token_hash=_token_hash(token), learner_id=learner.id, created_at=now, expires_at=expires)
+        failures = _count_guess(session, key, now)
+        locked_until = None
+        if failures is None:
+            locked_until = as_utc(
+                session.scalar(select(SignInThrottleRow.locked_until).where(SignInThrottleRow.name_key == key))
             )
-            signed_in = SignedIn(learner.id, learner.name, token, expires)
-    if failure is not None or signed_in is None:  # raised after the commit, so the failure count is kept
-        raise failure or AccountError("wrong user name or password")
-    return signed_in
+        learner = _learner_named(session, name) if failures is not None and _valid_name(name) else None
+        known = (learner.id, learner.name, learner.password_hash) if learner is not None else None
+    if locked_until is not None:
+        raise SignInLocked(locked_until)
+    if known is None:
+        _password_matches(_UNKNOWN_NAME_HASH, password)  # the same work as a real check
+        raise AccountError(WRONG_CREDENTIALS)
+    learner_id, learner_name, password_hash = known
+    if password_hash is None or not _password_matches(password_hash, password):
+        raise AccountError(WRONG_CREDENTIALS)  # the failure was counted before the check
+    token = secrets.token_urlsafe(32)
+    expires = now + SESSION_LIFETIME
+    with store.transaction() as session:
+        session.execute(delete(SignInThrottleRow).where(SignInThrottleRow.name_key == key))
+        if _hasher.check_needs_rehash(password_hash):
+            session.execute(
+                update(LearnerRow).where(LearnerRow.id == learner_id).values(password_hash=_hasher.hash(password))
+            )
+        session.add(
+            SessionRow(token_hash=_token_hash(token), learner_id=learner_id, created_at=now, expires_at=expires)
+        )
+        _purge_stale_rows(session, now)
+    return SignedIn(learner_id, learner_name, token, expires)
+
+
+def _purge_stale_rows(session: Session, now: datetime) -> None:
+    """Expired sessions and long-quiet throttle rows are kept by nobody: delete them as we go."""
+    session.execute(delete(SessionRow).where(SessionRow.expires_at <= now))
+    session.execute(
+        delete(SignInThrottleRow).where(
+            SignInThrottleRow.last_failure_at < now - FAILURES_FORGOTTEN_AFTER,
+            or_(SignInThrottleRow.locked_until.is_(None), SignInThrottleRow.locked_until <= now),
+        )
+    )
 
 
 def session_learner(store: Store, token: str | None, now: datetime | None = None) -> int | None:
@@ -122,10 +202,15 @@ def sign_out(store: Store, token: str) -> None:
         session.execute(delete(SessionRow).where(SessionRow.token_hash == _token_hash(token)))
 
 
+def sign_out_everywhere(store: Store, learner_id: int) -> int:
+    """End every session of the learner (a lost laptop, a shared computer); how many were open."""
+    with store.transaction() as session:
+        ended = session.execute(delete(SessionRow).where(SessionRow.learner_id == learner_id))
+        return int(ended.rowcount or 0)  # type: ignore[attr-defined]
+
+
 def delete_account(store: Store, learner_id: int) -> None:
     """Delete the learner, their sessions, attempts and answers: nothing of theirs is left."""
-    from quiz.tables import ResponseRow
-
     with store.transaction() as session:
         attempt_ids = select(AttemptRow.id).where(AttemptRow.learner_id == learner_id)
         session.execute(delete(ResponseRow).where(ResponseRow.attempt_id.in_(attempt_ids)))

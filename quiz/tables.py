@@ -27,7 +27,15 @@ class LearnerRow(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)
-    failed_signins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class SignInThrottleRow(Base):
+    """Failed sign-ins per user name, known or not, so a lock says nothing about who has an account."""
+
+    __tablename__ = "signin_throttle"
+    name_key: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the case-folded name
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from quiz.accounts import (
@@ -117,3 +118,166 @@ def test_deleting_an_account_removes_every_attempt_and_answer(store: Store, smal
         assert session.scalar(select(LearnerRow).where(LearnerRow.id == ada)) is None
         remaining = session.scalars(select(ResponseRow.attempt_id)).all()
     assert len(remaining) == 1 and len(store.attempts(bob)) == 1
+
+
+BACKENDS = ["sqlite_store", pytest.param("postgres_store", marks=pytest.mark.postgres)]
+
+
+def _checks_counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every password check sign_in makes, recorded (the real check still runs)."""
+    import quiz.accounts as accounts
+
+    checked: list[str] = []
+    real = accounts._password_matches
+
+    def counting(password_hash: str, password: str) -> bool:
+        checked.append(password)
+        return real(password_hash, password)
+
+    monkeypatch.setattr(accounts, "_password_matches", counting)
+    return checked
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("name", ["ada", "nobody-here"])
+def test_parallel_wrong_passwords_check_at_most_five_guesses_before_the_lock(
+    backend: str, name: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    store: Store = request.getfixturevalue(backend)
+    sign_up(store, "ada", PASSWORD)
+    checked = _checks_counted(monkeypatch)
+    start = threading.Barrier(20)
+    outcomes: list[str] = []
+
+    def guess(number: int) -> None:
+        start.wait()
+        try:
+            sign_in(store, name, f"guess number {number}", now=NOW)
+        except SignInLocked:
+            outcomes.append("locked")
+        except AccountError:
+            outcomes.append("wrong")
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(checked) == FREE_FAILURES
+    assert sorted(outcomes) == ["locked"] * (20 - FREE_FAILURES) + ["wrong"] * FREE_FAILURES
+    with pytest.raises(SignInLocked):
+        sign_in(store, name, PASSWORD, now=NOW + timedelta(seconds=1))
+
+
+def test_an_unknown_name_is_answered_and_locked_exactly_like_a_known_one(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sign_up(store, "ada", PASSWORD)
+    checked = _checks_counted(monkeypatch)
+    messages: dict[str, list[str]] = {"ada": [], "bob": []}
+    for name in messages:
+        for attempt in range(FREE_FAILURES + 1):
+            with pytest.raises(AccountError) as refused:
+                sign_in(store, name, "wrong password!", now=NOW + timedelta(seconds=attempt))
+            messages[name].append(str(refused.value))
+    assert messages["ada"] == messages["bob"]
+    assert messages["bob"][-1].startswith("too many failed sign-ins")
+    assert len(checked) == 2 * FREE_FAILURES  # the same password work for both, none while locked
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("name", ["ada\x00", "\x00", "a\x00da", "ada" * 100, "", "   ", "𝔞𝔡𝔞", "\ud800"])
+def test_malformed_names_get_the_sign_in_message_not_a_crash(
+    backend: str, name: str, request: pytest.FixtureRequest
+) -> None:
+    store: Store = request.getfixturevalue(backend)
+    sign_up(store, "ada", PASSWORD)
+    with pytest.raises(AccountError, match="^wrong user name or password$"):
+        sign_in(store, name, PASSWORD, now=NOW)
+    with pytest.raises(AccountError):
+        sign_up(store, name, PASSWORD)
+
+
+def test_user_names_compare_case_insensitively(store: Store) -> None:
+    learner = sign_up(store, "Ada.Lovelace", PASSWORD)
+    assert sign_in(store, "ada.lovelace", PASSWORD, now=NOW).learner_id == learner
+    assert sign_in(store, "ADA.LOVELACE", PASSWORD, now=NOW).name == "Ada.Lovelace"
+    with pytest.raises(AccountError, match="taken"):
+        sign_up(store, "ada.LOVELACE", PASSWORD)
+    with pytest.raises(AccountError):
+        sign_up(store, "LOCAL", PASSWORD)  # the local learner's name, in any case
+
+
+def test_failures_under_another_case_count_towards_the_same_lock(store: Store) -> None:
+    sign_up(store, "ada", PASSWORD)
+    for attempt, spelling in enumerate(["ada", "ADA", "Ada", "aDa", "adA"]):
+        with pytest.raises(AccountError):
+            sign_in(store, spelling, "wrong password!", now=NOW + timedelta(seconds=attempt))
+    with pytest.raises(SignInLocked):
+        sign_in(store, "ada", PASSWORD, now=NOW + timedelta(seconds=10))
+
+
+def test_a_lock_lasts_at_most_five_minutes_and_a_quiet_day_forgets_the_failures(store: Store) -> None:
+    sign_up(store, "ada", PASSWORD)
+    moment = NOW
+    for _ in range(FREE_FAILURES + 8):  # a stranger keeps guessing as soon as each lock ends
+        try:
+            sign_in(store, "ada", "wrong password!", now=moment)
+        except SignInLocked as locked:
+            assert locked.until - moment <= timedelta(minutes=5)
+            moment = locked.until
+        except AccountError:
+            moment += timedelta(seconds=1)
+    with pytest.raises(AccountError) as after_a_day:
+        sign_in(store, "ada", "wrong password!", now=moment + timedelta(days=2))
+    assert not isinstance(after_a_day.value, SignInLocked)
+    assert sign_in(store, "ada", PASSWORD, now=moment + timedelta(days=2, seconds=1)).name == "ada"
+
+
+def test_expired_sessions_are_purged_at_the_next_sign_in(store: Store) -> None:
+    from quiz.tables import SessionRow
+
+    sign_up(store, "ada", PASSWORD)
+    sign_in(store, "ada", PASSWORD, now=NOW)
+    sign_in(store, "ada", PASSWORD, now=NOW + SESSION_LIFETIME + timedelta(minutes=1))
+    with store.transaction() as session:
+        assert len(session.scalars(select(SessionRow)).all()) == 1
+
+
+def test_signing_out_everywhere_ends_every_session_of_that_learner_only(store: Store) -> None:
+    from quiz.accounts import sign_out_everywhere
+
+    ada, bob = sign_up(store, "ada", PASSWORD), sign_up(store, "bob", PASSWORD)
+    laptop, phone = sign_in(store, "ada", PASSWORD, now=NOW), sign_in(store, "ada", PASSWORD, now=NOW)
+    bobs = sign_in(store, "bob", PASSWORD, now=NOW)
+    assert sign_out_everywhere(store, ada) == 2
+    assert session_learner(store, laptop.token, now=NOW) is None
+    assert session_learner(store, phone.token, now=NOW) is None
+    assert session_learner(store, bobs.token, now=NOW) == bob
+
+
+@pytest.mark.parametrize("clash", [False, True])
+def test_a_database_of_the_previous_schema_upgrades_with_its_accounts(tmp_path: Path, clash: bool) -> None:
+    from alembic import command
+    from sqlalchemy import text
+
+    from quiz.migrations import alembic_config
+    from quiz.store import create_store_engine
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = create_store_engine(url)
+    command.upgrade(alembic_config(engine), "0003")
+    with engine.begin() as connection:
+        hashed = PasswordHasher().hash(PASSWORD)
+        connection.execute(
+            text("INSERT INTO learners (name, created_at, password_hash, failed_signins) VALUES (:n, :c, :h, 3)"),
+            [{"n": "Ada", "c": NOW, "h": hashed}] + ([{"n": "ada", "c": NOW, "h": hashed}] if clash else []),
+        )
+    engine.dispose()
+    store = Store.open(url)
+    assert sign_in(store, "Ada", PASSWORD, now=NOW).name == "Ada"  # the exact spelling first
+    with pytest.raises(AccountError, match="taken"):
+        sign_up(store, "ADA", PASSWORD)
