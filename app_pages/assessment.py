@@ -6,6 +6,7 @@ import time
 from dataclasses import replace
 
 import streamlit as st
+from sqlalchemy.exc import OperationalError
 
 from app_pages.context import (
     FEEDBACK_KEY,
@@ -22,7 +23,8 @@ from quiz.attempt import Attempt
 from quiz.messages import t
 from quiz.models import Kind, Question
 from quiz.results import CONFIDENCE_LEVELS, answer_key_markdown
-from quiz.scoring import score_answer
+from quiz.scoring import SKIP_CREDIT, score_answer
+from quiz.store import AttemptClosed
 
 bank = bank_report().bank
 
@@ -72,11 +74,25 @@ def _store_answer(
     score: float,
     confidence: str | None,
     seconds: float | None,
-) -> None:
-    """Write the answer now (it is committed before the page moves on), then update the kept copy."""
-    answer = store().record_answer(attempt.id, question_id, position, chosen, score, confidence, seconds)
+) -> bool:
+    """Write the answer now (it is committed before the page moves on), then update the kept copy.
+
+    False, with the reason on screen, when it was not stored: the page then stays where it is, with
+    the learner's choice still selected.
+    """
+    try:
+        answer = store().record_answer(attempt.id, question_id, position, chosen, score, confidence, seconds)
+    except AttemptClosed:
+        _forget_attempt()  # a stale copy: another tab finished this attempt
+        st.warning(t("attempt_closed"))
+        st.page_link("app_pages/results.py", label=t("go_results"), icon=":material/insights:")
+        st.stop()
+    except OperationalError:
+        st.error(t("answer_not_saved"), icon=":material/cloud_off:")
+        return False
     others = tuple(r for r in attempt.responses if r.question_id != question_id)
     st.session_state[IN_PROGRESS_KEY] = replace(attempt, responses=(*others, answer))
+    return True
 
 
 def _show_question(question: Question, position: int, total: int) -> None:
@@ -161,8 +177,9 @@ if position is None:
 item = attempt.quiz.items[position]
 question = bank.questions.get(item.question_id)
 if question is None:  # the question was removed from the bank since the attempt started
-    _store_answer(attempt, item.question_id, position, [], 0.0, None, None)
-    st.rerun()
+    if _store_answer(attempt, item.question_id, position, [], SKIP_CREDIT, None, None):
+        st.rerun()
+    st.stop()
 assert question is not None
 
 shown_key = f"shown-{attempt.id}-{position}"
@@ -199,12 +216,12 @@ elif submitted and confidence is None:
     st.error(t("error_pick_confidence"))
 elif submitted or skipped:
     chosen = [] if skipped else picked
-    seconds = round(time.monotonic() - st.session_state.pop(shown_key, time.monotonic()), 1)
-    _store_answer(
-        attempt, question.id, position, chosen, score_answer(question, chosen), None if skipped else confidence, seconds
-    )
-    if attempt.quiz.settings.practice:
-        st.session_state[FEEDBACK_KEY] = (attempt.id, question.id)
-    st.rerun()
+    seconds = round(time.monotonic() - st.session_state[shown_key], 1)
+    score = score_answer(question, chosen)
+    if _store_answer(attempt, question.id, position, chosen, score, None if skipped else confidence, seconds):
+        st.session_state.pop(shown_key, None)
+        if attempt.quiz.settings.practice:
+            st.session_state[FEEDBACK_KEY] = (attempt.id, question.id)
+        st.rerun()
 
 st.caption(t("assessment_footer"))

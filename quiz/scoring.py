@@ -16,6 +16,7 @@ from quiz.irt import ItemResponse, Posterior, item_parameters, level_cut, poster
 from quiz.models import Kind, Profile, Question, SkillTarget
 
 MIN_ANSWERS_FOR_LEVEL = 3
+SKIP_CREDIT = 0.0  # a skipped question, or one removed from the bank since it was asked, earns nothing
 READY_THRESHOLD = 0.8
 CLOSE_THRESHOLD = 0.5
 
@@ -24,7 +25,7 @@ def score_answer(question: Question, chosen: Sequence[str]) -> float:
     """Credit in [0, 1] for the option texts a learner chose; nothing chosen (a skip) scores 0."""
     picked = set(chosen)
     if not picked:
-        return 0.0
+        return SKIP_CREDIT
     options = {option.text: option for option in question.choices}
     if question.kind is Kind.SCENARIO:
         if len(picked) != 1:

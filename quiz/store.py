@@ -14,7 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy import Engine, bindparam, create_engine, event, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload, sessionmaker
@@ -52,6 +52,14 @@ def create_store_engine(url: str) -> Engine:
         _configure_sqlite(engine)
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+class AttemptClosed(Exception):
+    """An answer to an attempt that is finished (or no longer exists): it was not stored."""
+
+    def __init__(self, attempt_id: str) -> None:
+        self.attempt_id = attempt_id
+        super().__init__(f"attempt {attempt_id} is finished; the answer was not stored")
 
 
 class Store:
@@ -101,7 +109,13 @@ class Store:
         seconds: float | None,
     ) -> Response:
         """Store one answer now and return it as stored; answering the same question again replaces
-        the earlier answer."""
+        the earlier answer.
+
+        The write is one transaction, begun and committed here: the answer is stored only if the
+        attempt exists and is not finished, checked in that same transaction, so a stale second tab
+        can never change a finished attempt (AttemptClosed). A database that cannot be reached
+        raises SQLAlchemy's OperationalError and nothing is written.
+        """
         answer = Response(question_id, position, tuple(chosen), score, confidence, seconds, utc_now())
         values = {
             "attempt_id": attempt_id,
@@ -114,12 +128,20 @@ class Store:
             "answered_at": answer.answered_at,
         }
         if self.engine.dialect.name == "sqlite":
-            self._write_answer_sqlite(values)
+            stored = self._write_answer_sqlite(values)
         else:
-            with self.engine.begin() as connection:  # Core, not the ORM: one statement built once
-                connection.execute(self._upsert_answer, values)
+            with self.engine.begin() as connection:  # Core, not the ORM: statements built once
+                # FOR SHARE waits for a finish in flight and then sees it; finishing waits for this answer.
+                open_attempt = connection.execute(self._open_attempt, {"attempt_id": attempt_id}).first()
+                if open_attempt is not None:
+                    connection.execute(self._upsert_answer, values)
+                stored = open_attempt is not None
+        if not stored:
+            raise AttemptClosed(attempt_id)
         return answer
 
+    # The one list of an answer's columns: both writes below are built from it. The first three
+    # identify the answer; an answer given again replaces the rest.
     _ANSWER_COLUMNS = (
         "attempt_id",
         "question_id",
@@ -130,20 +152,25 @@ class Store:
         "seconds",
         "answered_at",
     )
+    _REPLACED_COLUMNS = _ANSWER_COLUMNS[3:]
 
     @cached_property
     def _sqlite_answer_sql(self) -> tuple[str, list[Any]]:
-        """The upsert as plain SQL, with SQLAlchemy's own converters for each column's type."""
+        """The guarded upsert as plain SQL, with SQLAlchemy's own converters for each column's type.
+
+        One statement, so the check that the attempt is still open and the write are atomic.
+        """
         table = ResponseRow.__table__
         columns = self._ANSWER_COLUMNS
-        updated = ", ".join(f"{name} = excluded.{name}" for name in columns[3:])
+        updated = ", ".join(f"{name} = excluded.{name}" for name in self._REPLACED_COLUMNS)
         sql = (
-            f"INSERT INTO responses ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)}) "
+            f"INSERT INTO responses ({', '.join(columns)}) SELECT {', '.join('?' for _ in columns)} "
+            "WHERE EXISTS (SELECT 1 FROM attempts WHERE id = ? AND finished_at IS NULL) "
             f"ON CONFLICT (attempt_id, question_id) DO UPDATE SET {updated}"
         )
         return sql, [table.c[name].type.bind_processor(self.engine.dialect) for name in columns]
 
-    def _write_answer_sqlite(self, values: dict[str, Any]) -> None:
+    def _write_answer_sqlite(self, values: dict[str, Any]) -> bool:
         # The hottest write of the app, one per answer: straight to the driver through the pool (same
         # connection set-up, same converters), so it costs little more than a bare INSERT and commit
         # (bench/progress.py measures the two side by side).
@@ -154,8 +181,10 @@ class Store:
         ]
         connection = self.engine.raw_connection()
         try:
-            connection.cursor().execute(sql, row)
+            cursor = connection.cursor()
+            cursor.execute(sql, [*row, values["attempt_id"]])
             connection.commit()
+            return bool(cursor.rowcount)
         except BaseException:
             connection.rollback()
             raise
@@ -163,12 +192,20 @@ class Store:
             connection.close()
 
     @cached_property
+    def _open_attempt(self) -> Any:
+        return (
+            select(AttemptRow.id)
+            .where(AttemptRow.id == bindparam("attempt_id"), AttemptRow.finished_at.is_(None))
+            .with_for_update(read=True)
+        )
+
+    @cached_property
     def _upsert_answer(self) -> Any:
         insert = pg_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
         statement = insert(ResponseRow)
         return statement.on_conflict_do_update(
             index_elements=["attempt_id", "question_id"],
-            set_={key: statement.excluded[key] for key in ("chosen", "score", "confidence", "seconds", "answered_at")},
+            set_={key: statement.excluded[key] for key in self._REPLACED_COLUMNS},
         )
 
     def append_item(self, attempt_id: str, item: QuizItem) -> None:

@@ -38,7 +38,9 @@ class _Core12Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ign
 
     def construct_mapping(self, node: Node, deep: bool = False) -> dict[Any, Any]:
         if not isinstance(node, MappingNode):
-            raise ConstructorError(None, None, f"expected a mapping node, but found {type(node).__name__}", node.start_mark)
+            raise ConstructorError(
+                None, None, f"expected a mapping node, but found {type(node).__name__}", node.start_mark
+            )
         self.flatten_mapping(node)
         mapping: dict[Any, Any] = {}
         for key_node, value_node in node.value:

@@ -108,3 +108,22 @@ def test_reopening_the_database_keeps_everything(tmp_path: Path, small_bank: Ban
     again = Store.open(url)  # migrations run again and change nothing
     attempt = again.attempt(attempt_id)
     assert attempt is not None and attempt.answered == 1
+
+
+def test_a_finished_attempt_refuses_further_answers_and_keeps_its_scores(store: Store, small_bank: Bank) -> None:
+    from quiz.store import AttemptClosed
+
+    quiz = _quiz(small_bank)
+    attempt_id = store.start_attempt(store.learner_id(), quiz)
+    first, second = quiz.items[0].question_id, quiz.items[1].question_id
+    store.record_answer(attempt_id, first, 0, ["wrong"], 0.0, "guess", 5.0)
+    store.finish_attempt(attempt_id)
+    with pytest.raises(AttemptClosed):
+        store.record_answer(attempt_id, first, 0, ["right"], 1.0, "certain", 5.0)  # a stale tab re-submits
+    with pytest.raises(AttemptClosed):
+        store.record_answer(attempt_id, second, 1, ["right"], 1.0, "certain", 5.0)
+    with pytest.raises(AttemptClosed):
+        store.record_answer("00000000-0000-0000-0000-000000000000", first, 0, ["right"], 1.0, None, 1.0)
+    attempt = store.attempt(attempt_id)
+    assert attempt is not None
+    assert [(r.question_id, r.score) for r in attempt.responses] == [(first, 0.0)]
