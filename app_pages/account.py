@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.context import TOKEN_KEY, clear_current_attempt, hosted_mode, signed_in_learner, store
-from quiz.accounts import AccountError, delete_account, sign_in, sign_out, sign_up
+from quiz.accounts import AccountError, delete_account, sign_in, sign_out, sign_out_everywhere, sign_up
 from quiz.messages import t
 
 st.title(t("account_title"))
@@ -46,8 +46,14 @@ if learner is None:
     st.stop()
 
 st.write(t("account_signed_in"))
-if st.button(t("signout_button"), key="signout"):
+signout_col, everywhere_col = st.columns(2)
+if signout_col.button(t("signout_button"), key="signout"):
     sign_out(store(), st.session_state.get(TOKEN_KEY, ""))
+    st.session_state.pop(TOKEN_KEY, None)
+    clear_current_attempt()
+    st.rerun()
+if everywhere_col.button(t("signout_everywhere_button"), key="signout_everywhere", help=t("signout_everywhere_help")):
+    sign_out_everywhere(store(), learner)
     st.session_state.pop(TOKEN_KEY, None)
     clear_current_attempt()
     st.rerun()

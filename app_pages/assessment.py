@@ -120,7 +120,7 @@ def _feedback(attempt: Attempt, question_id: str) -> None:
     else:
         st.error(t("feedback_wrong"))
     if response and response.chosen:
-        st.markdown(t("your_answer") + " " + "; ".join(response.chosen))
+        st.text(t("your_answer") + " " + "; ".join(response.chosen))  # learner text: never Markdown
     st.markdown(answer_key_markdown(question))
     if st.button(t("next_button"), type="primary", key="next"):
         st.session_state.pop(FEEDBACK_KEY, None)

@@ -9,7 +9,7 @@ import streamlit as st
 from quiz.attempt import Attempt
 from quiz.bank import BankReport, read_bank
 from quiz.messages import t
-from quiz.results import AttemptResult, evaluate_attempt
+from quiz.results import AttemptResult, DamagedAttempt, evaluate_attempt
 from quiz.store import LOCAL_LEARNER, Store
 
 # Session keys of the attempt in progress: its id, practice feedback, the copy the assessment page
@@ -119,6 +119,18 @@ def _result_for(attempt_id: str, _attempt: Attempt) -> AttemptResult:
 
 def result_of(attempt: Attempt) -> AttemptResult:
     return _result_for(attempt.id, attempt)
+
+
+def result_or_stop(attempt: Attempt) -> AttemptResult:
+    """The attempt's results, or (for a stored attempt the bank cannot read) why not, and the page stops."""
+    try:
+        return result_of(attempt)
+    except DamagedAttempt as damage:
+        st.error(t("attempt_damaged", reason=damage.reason), icon=":material/report:")
+        st.page_link("app_pages/progress.py", label=t("nav_progress"), icon=":material/timeline:")
+        st.page_link("app_pages/home.py", label=t("go_home"), icon=":material/home:")
+        st.stop()
+        raise  # unreachable: st.stop() ends the script run
 
 
 def show_bank_problems() -> None:

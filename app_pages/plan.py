@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from app_pages.context import bank_report, finished_attempt_or_stop, result_of
+from app_pages.context import bank_report, finished_attempt_or_stop, result_or_stop
 from app_pages.result_views import plan_with_timeline
 from quiz.messages import t
 
@@ -15,7 +15,7 @@ bank = bank_report().bank
 
 attempt = finished_attempt_or_stop()
 
-result = result_of(attempt)
+result = result_or_stop(attempt)
 st.title(t("plan_title", role=result.profile.title))
 hours = st.number_input(t("hours_per_week"), min_value=1, max_value=60, value=8, step=1, key="hours_per_week")
 plan, timeline = plan_with_timeline(attempt.id, float(hours), date.today(), result)

@@ -8,12 +8,13 @@ from app_pages.context import bank_report, learner_id, show_exports, store
 from app_pages.progress_views import (
     attempt_labels_and_skills,
     change_table,
+    damaged_attempts,
     history_results,
     history_table,
     progress_figure,
 )
-from quiz.export import InvalidExport, parse_export
 from quiz.history import retake_hints
+from quiz.history_import import InvalidExport, parse_export
 from quiz.messages import t
 from quiz.store import history_signature, import_attempts
 
@@ -23,6 +24,9 @@ signature = history_signature(store(), learner)
 history = history_results(learner, signature)
 
 st.title(t("progress_title"))
+for damage in damaged_attempts(learner, signature):
+    when = damage.attempt.started_at.strftime("%Y-%m-%d %H:%M")
+    st.warning(t("attempt_damaged_in_history", date=when, reason=damage.reason), icon=":material/report:")
 if not history:
     st.info(t("no_results"))
     st.page_link("app_pages/home.py", label=t("go_home"), icon=":material/home:")
@@ -59,9 +63,11 @@ st.subheader(t("import_title"))
 uploaded = st.file_uploader(t("import_label"), type=["json"], key="import_file", help=t("import_help"))
 if uploaded is not None and st.button(t("import_button"), key="import"):
     try:
-        attempts = parse_export(uploaded.getvalue())
+        attempts = parse_export(uploaded.getvalue(), bank)
     except InvalidExport as error:
         st.error(t("import_invalid", error=str(error)))
     else:
         imported, skipped = import_attempts(store(), learner, attempts)
         st.success(t("import_done", imported=imported, skipped=skipped))
+        if imported:
+            st.page_link("app_pages/progress.py", label=t("import_see_history"), icon=":material/timeline:")

@@ -15,14 +15,28 @@ from app_pages.context import bank_report, store
 from quiz import charts
 from quiz.history import compare_attempts, measured_skills
 from quiz.messages import t
-from quiz.results import AttemptResult, evaluate_attempt
+from quiz.results import AttemptResult, DamagedAttempt, evaluate_attempt
 from quiz.summary import form_label
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def history_results(learner: int, signature: tuple[int, str]) -> list[AttemptResult]:
+def _history(learner: int, signature: tuple[int, str]) -> tuple[list[AttemptResult], list[DamagedAttempt]]:
     # Rebuilt only when the learner's history changes (the signature is a cheap COUNT/MAX query).
-    return [evaluate_attempt(bank_report().bank, attempt) for attempt in store().attempts(learner)]
+    results, damaged = [], []
+    for attempt in store().attempts(learner):
+        try:
+            results.append(evaluate_attempt(bank_report().bank, attempt))
+        except DamagedAttempt as damage:  # listed apart; the rest of the history still shows
+            damaged.append(damage)
+    return results, damaged
+
+
+def history_results(learner: int, signature: tuple[int, str]) -> list[AttemptResult]:
+    return _history(learner, signature)[0]
+
+
+def damaged_attempts(learner: int, signature: tuple[int, str]) -> list[DamagedAttempt]:
+    return _history(learner, signature)[1]
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)

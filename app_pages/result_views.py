@@ -42,8 +42,10 @@ def skill_table(attempt_id: str, _result: AttemptResult) -> pa.Table:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def review_entries(attempt_id: str, _result: AttemptResult) -> list[tuple[str, str]]:
-    """One expander label and one Markdown body per answer: few elements, so reruns stay fast."""
+def review_entries(attempt_id: str, _result: AttemptResult) -> list[tuple[str, str, str, str]]:
+    """Per answer: the expander's label, the question (Markdown), the learner's answer (plain text:
+    stored learner text is never rendered as Markdown) and the answer key (Markdown). Few elements
+    per answer, so reruns stay fast."""
     bank = bank_report().bank
     flagged = {item.position for item in _result.certain_and_wrong}
     entries = []
@@ -58,11 +60,10 @@ def review_entries(attempt_id: str, _result: AttemptResult) -> list[tuple[str, s
         if question.code:
             lines.append(f"```{question.language or 'text'}\n{question.code.rstrip()}\n```")
         answer = "; ".join(response.chosen) if response and response.chosen else t("skipped")
-        lines.append(f"{t('your_answer')} {answer}")
+        key = [answer_key_markdown(question)]
         if response and response.confidence:
-            lines.append(f"*{t('you_said', confidence=t(f'confidence_{response.confidence}'))}*")
-        lines.append(answer_key_markdown(question))
-        entries.append((label, "\n\n".join(lines)))
+            key.insert(0, f"*{t('you_said', confidence=t(f'confidence_{response.confidence}'))}*")
+        entries.append((label, "\n\n".join(lines), f"{t('your_answer')} {answer}", "\n\n".join(key)))
     return entries
 
 

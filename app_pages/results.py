@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.context import bank_report, finished_attempt_or_stop, result_of, show_exports
+from app_pages.context import bank_report, finished_attempt_or_stop, result_or_stop, show_exports
 from app_pages.result_views import decision_table, result_figures, review_entries, skill_table
 from quiz.messages import t
 from quiz.result_tables import decision_notes
@@ -16,7 +16,7 @@ bank = bank_report().bank
 
 attempt = finished_attempt_or_stop()
 
-result = result_of(attempt)
+result = result_or_stop(attempt)
 figures = result_figures(attempt.id, result)
 profile = result.profile
 ready = result.readiness
@@ -50,9 +50,11 @@ else:
 st.page_link("app_pages/plan.py", label=t("go_plan"), icon=":material/route:")
 
 st.subheader(t("review_title"))
-for label, body in review_entries(attempt.id, result):
+for label, question_text, answer_text, key_text in review_entries(attempt.id, result):
     with st.expander(label):
-        st.markdown(body)
+        st.markdown(question_text)
+        st.text(answer_text)
+        st.markdown(key_text)
 
 st.subheader(t("exports_title"))
 show_exports(result, key="results")

@@ -102,7 +102,32 @@ def adaptive_estimates(bank: Bank, attempt: Attempt) -> tuple[dict[str, SkillEst
     return estimates, decisions
 
 
+class DamagedAttempt(ValueError):
+    """A stored attempt the bank cannot read (its role or a language is not in the bank): shown as
+    damaged, never a crash."""
+
+    def __init__(self, attempt: Attempt, reason: str) -> None:
+        self.attempt = attempt
+        self.reason = reason
+        super().__init__(f"attempt {attempt.id} cannot be shown: {reason}")
+
+
+def attempt_damage(bank: Bank, attempt: Attempt) -> str | None:
+    """Why the bank cannot read `attempt`, or None when it can."""
+    settings = attempt.quiz.settings
+    if settings.profile_id not in bank.profiles:
+        return f"its role {settings.profile_id!r} is not in the question bank"
+    unknown = [language for language in settings.languages if language not in bank.skills]
+    if unknown or not settings.languages:
+        return f"its languages {', '.join(unknown)!r} are not in the question bank"
+    return None
+
+
 def evaluate_attempt(bank: Bank, attempt: Attempt) -> AttemptResult:
+    """Everything the results page shows; raises DamagedAttempt for an attempt the bank cannot read."""
+    damage = attempt_damage(bank, attempt)
+    if damage is not None:
+        raise DamagedAttempt(attempt, damage)
     settings = attempt.quiz.settings
     profile = bank.profiles[settings.profile_id]
     decisions: dict[str, SkillDecision] = {}

@@ -10,6 +10,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -282,19 +283,27 @@ class Store:
 
 
 def import_attempts(store: Store, learner_id: int, attempts: list[Attempt]) -> tuple[int, int]:
-    """Add attempts from an export to `learner_id`; an attempt already stored (same id) is skipped.
+    """Add checked attempts (`quiz.history_import.parse_export`) to `learner_id`; returns (imported, skipped).
 
-    Returns (imported, skipped). All or nothing: one transaction.
+    An attempt this learner already has (same id) is skipped, never duplicated. An id that belongs to
+    another learner is imported under a new id: the file is this learner's history, and another
+    learner's attempt is neither touched nor revealed. All or nothing: one transaction.
     """
     imported = skipped = 0
     with store.transaction() as session:
-        existing = set(session.scalars(select(AttemptRow.id).where(AttemptRow.id.in_([a.id for a in attempts]))))
+        rows = session.execute(
+            select(AttemptRow.id, AttemptRow.learner_id).where(AttemptRow.id.in_([a.id for a in attempts]))
+        )
+        owners: dict[str, int] = {row[0]: row[1] for row in rows}
         for attempt in attempts:
-            if attempt.id in existing:
+            owner = owners.get(attempt.id)
+            if owner == learner_id:
                 skipped += 1
                 continue
+            if owner is not None:
+                attempt = replace(attempt, id=str(uuid.uuid4()))
             session.add(restored_rows(learner_id, attempt))
-            existing.add(attempt.id)
+            owners[attempt.id] = learner_id
             imported += 1
     return imported, skipped
 

@@ -97,3 +97,17 @@ def test_deleting_my_account_signs_me_out_and_removes_my_data() -> None:
     assert at.success[0].value == "Your account and all its data were deleted."
     store = Store.open()
     assert all(store.attempts(learner, finished_only=False) == [] for learner in (1, 2))
+
+
+def test_sign_out_everywhere_ends_the_sessions_of_every_browser() -> None:
+    laptop = _signed_up("ada")
+    st.cache_resource.clear()
+    phone = AppTest.from_file(APP, default_timeout=60).run()
+    phone.text_input(key="signin_name").set_value("ada")
+    phone.text_input(key="signin_password").set_value(PASSWORD)
+    next(b for b in phone.button if b.label == "Sign in").click().run()
+    phone.switch_page("app_pages/account.py").run()
+    phone.button(key="signout_everywhere").click().run()
+    assert phone.title[0].value == "Your account" and phone.tabs  # signed out: the sign-in tabs again
+    laptop.run()
+    assert [tab.label for tab in laptop.tabs] == ["Sign in", "Create an account"]

@@ -1,0 +1,70 @@
+"""Pages meeting stored data they did not write: a damaged attempt, learner text with Markdown in it."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from quiz.assemble import AssessmentSettings, Length, assemble_quiz
+from quiz.attempt import Attempt, Response
+from quiz.bank import load_bank
+from quiz.store import Store, import_attempts
+from tests.test_app_flows import APP
+
+T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+IMAGE_LINK = "![x](https://evil.example/p.png)"
+
+
+@pytest.fixture(autouse=True)
+def fresh_app(data_dir: Path) -> Iterator[None]:
+    st.cache_resource.clear()
+    yield
+    st.cache_resource.clear()
+
+
+def _stored_attempt(profile_id: str = "junior", chosen: str | None = None) -> Attempt:
+    """A finished attempt written straight to the store, as an older import or another tool could have."""
+    bank = load_bank()
+    settings = AssessmentSettings("junior", ("python",), Length.QUICK)
+    quiz = assemble_quiz(bank, settings, rng=random.Random(3))
+    quiz = replace(quiz, settings=replace(settings, profile_id=profile_id))
+    responses = tuple(
+        Response(item.question_id, i, (chosen or "anything",), 0.0, "certain", 5.0, T0 + timedelta(minutes=i))
+        for i, item in enumerate(quiz.items)
+    )
+    attempt = Attempt(str(uuid.uuid4()), quiz, T0, T0 + timedelta(hours=1), responses)
+    store = Store.open()
+    import_attempts(store, store.learner_id(), [attempt])
+    return attempt
+
+
+def test_a_damaged_attempt_is_shown_as_damaged_and_every_page_stays_usable() -> None:
+    _stored_attempt(profile_id="astronaut")
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    for page in ("app_pages/results.py", "app_pages/plan.py"):
+        at.switch_page(page).run()
+        assert not at.exception
+        assert "cannot be shown: its role 'astronaut' is not in the question bank" in at.error[0].value
+    at.switch_page("app_pages/progress.py").run()
+    assert not at.exception
+    assert "cannot be shown" in at.warning[0].value
+    assert at.get("file_uploader"), "the import stays reachable"
+    at.switch_page("app_pages/home.py").run()
+    assert not at.exception
+
+
+def test_stored_answer_text_is_shown_as_plain_text_never_as_markdown() -> None:
+    _stored_attempt(chosen=IMAGE_LINK)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("app_pages/results.py").run()
+    assert not at.exception
+    assert all(IMAGE_LINK not in element.value for element in at.markdown)
+    assert any(IMAGE_LINK in element.value for element in at.text)
