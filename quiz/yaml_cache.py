@@ -65,12 +65,18 @@ class _Core12Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ign
         # Called once per scalar while composing: the same answer as PyYAML's resolver, without its
         # path-resolver bookkeeping, which content files never use.
         if kind is ScalarNode:
-            if implicit[0]:
-                for tag, pattern in self.yaml_implicit_resolvers.get(value[:1], ()):
+            if implicit[0] and value[:1] in _MAYBE_TYPED:  # most scalars are prose: no pattern to try
+                for tag, pattern in self.yaml_implicit_resolvers[value[:1]]:
                     if pattern.match(value):
                         return tag
             return _STR
         return _SEQ if kind is SequenceNode else _MAP
+
+    def descend_resolver(self, current_node: Node | None, current_index: object) -> None:
+        pass  # path resolvers are not used: skip PyYAML's per-node bookkeeping for them
+
+    def ascend_resolver(self) -> None:
+        pass
 
     def construct_core_int(self, node: Node) -> int:
         value = str(self.construct_scalar(node))
@@ -109,6 +115,7 @@ _RESOLVERS: list[tuple[str, str, str]] = [
 for _tag, _pattern, _first in _RESOLVERS:
     _Core12Loader.add_implicit_resolver(_tag, re.compile(_pattern), list(_first) + ([""] if _first == "~nN" else []))
 _Core12Loader.add_constructor("tag:yaml.org,2002:int", _Core12Loader.construct_core_int)
+_MAYBE_TYPED = frozenset(_Core12Loader.yaml_implicit_resolvers)
 _Core12Loader.add_constructor("tag:yaml.org,2002:float", _Core12Loader.construct_core_float)
 
 
@@ -163,7 +170,7 @@ def _build(loader: _Core12Loader, node: Node) -> Any:
     if tag == _MAP:
         mapping: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = _build(loader, key_node)
+            key = key_node.value if key_node.tag == _STR else _build(loader, key_node)
             try:
                 duplicate = key in mapping
             except TypeError:
@@ -175,10 +182,10 @@ def _build(loader: _Core12Loader, node: Node) -> Any:
                     f"found duplicate mapping key {key!r}",
                     key_node.start_mark,
                 )
-            mapping[key] = _build(loader, value_node)
+            mapping[key] = value_node.value if value_node.tag == _STR else _build(loader, value_node)
         return mapping
     if tag == _SEQ:
-        return [_build(loader, item) for item in node.value]
+        return [item.value if item.tag == _STR else _build(loader, item) for item in node.value]
     scalar = _SCALARS.get(tag)
     if scalar is not None:
         return scalar(loader, node)  # type: ignore[arg-type]
