@@ -18,11 +18,13 @@ from quiz.calibration_file import CALIBRATION_FILE, parse_calibration
 from quiz.content_file import Problem, Unreadable, load_content, parse_content
 from quiz.models import (
     CareerPath,
+    LintAllowList,
     Module,
     Profile,
     ProfileFile,
     Question,
     QuestionFile,
+    RatingPass,
     Review,
     Skill,
     SkillFile,
@@ -37,7 +39,8 @@ T = TypeVar("T", Skill, Module, Profile)
 SKILLS_FILE = "skills.yaml"
 PROFILES_FILE = "profiles.yaml"
 TRAINING_FILE = "training.yaml"
-SPECIAL_FILES = {SKILLS_FILE, PROFILES_FILE, TRAINING_FILE, CALIBRATION_FILE}
+LINT_ALLOW_FILE = "lint-allow.yaml"
+SPECIAL_FILES = {SKILLS_FILE, PROFILES_FILE, TRAINING_FILE, CALIBRATION_FILE, LINT_ALLOW_FILE}
 DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent.parent / "questions"
 
 
@@ -64,6 +67,9 @@ class Bank:
     question_skill: dict[str, str]
     question_file: dict[str, str]
     reviews: dict[str, tuple[Review, ...]] = field(default_factory=dict)
+    # Blind level ratings per file: read by `quiz stats`, never by an assessment.
+    ratings: dict[str, tuple[RatingPass, ...]] = field(default_factory=dict)
+    lint_allow: LintAllowList = field(default_factory=LintAllowList)
 
     @cached_property
     def by_skill(self) -> dict[str, tuple[Question, ...]]:
@@ -110,6 +116,7 @@ def read_bank(directory: Path | str | None = None) -> BankReport:
     question_skill: dict[str, str] = {}
     question_file: dict[str, str] = {}
     reviews: dict[str, tuple[Review, ...]] = {}
+    ratings: dict[str, tuple[RatingPass, ...]] = {}
     for path in sorted(root.glob("*.yaml")):
         if path.name in SPECIAL_FILES:
             continue
@@ -120,6 +127,8 @@ def read_bank(directory: Path | str | None = None) -> BankReport:
             problems.append(Problem(path.name, "(file)", "skill", f"unknown skill {document.skill!r}"))
             continue
         reviews[path.name] = tuple(document.reviews)
+        ratings[path.name] = tuple(document.ratings)
+        _check_rated_ids(path.name, document, problems)
         for question in document.questions:
             if question.id in questions:
                 problems.append(
@@ -133,8 +142,43 @@ def read_bank(directory: Path | str | None = None) -> BankReport:
     _apply_calibration(root, questions, problems)
     modules = _read_training(root, skills, problems)
     profiles, careers = _read_profiles(root, skills, problems)
-    bank = Bank(skills, profiles, tuple(careers), modules, questions, question_skill, question_file, reviews)
+    lint_allow = _read_lint_allow(root, problems)
+    bank = Bank(
+        skills,
+        profiles,
+        tuple(careers),
+        modules,
+        questions,
+        question_skill,
+        question_file,
+        reviews,
+        ratings,
+        lint_allow,
+    )
     return BankReport(bank, problems)
+
+
+def _check_rated_ids(file: str, document: QuestionFile, problems: list[Problem]) -> None:
+    """Report ratings of ids that are not questions of the same file (a typo, or a question moved or renamed)."""
+    known = {question.id for question in document.questions}
+    # A question dropped for its own fault is already reported; its ratings are not a second fault.
+    faulty = {problem.item for problem in problems if problem.file == file}
+    for rating_pass in document.ratings:
+        for question_id in rating_pass.items:
+            if question_id not in known and question_id not in faulty:
+                problems.append(
+                    Problem(
+                        file, question_id, "ratings", f"rated by {rating_pass.reviewer} but not a question of this file"
+                    )
+                )
+
+
+def _read_lint_allow(root: Path, problems: list[Problem]) -> LintAllowList:
+    """The questions exempt from a lint check for now (`lint-allow.yaml`, optional)."""
+    path = root / LINT_ALLOW_FILE
+    if not path.exists():
+        return LintAllowList()
+    return parse_content(path, LintAllowList, problems) or LintAllowList()
 
 
 def _apply_calibration(root: Path, questions: dict[str, Question], problems: list[Problem]) -> None:

@@ -7,28 +7,48 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from quiz.bank import Bank, content_dir, read_bank
 from quiz.calibration_file import DEFAULT_MIN_RESPONSES
-from quiz.lint import lint_bank
+from quiz.level_agreement import latest_ratings, level_agreement
+from quiz.lint import key_positions, lint_bank
+from quiz.models import BlindRating
 
 if TYPE_CHECKING:
     from quiz.recalibrate import ScoredAnswer
 
 
 def bank_stats(bank: Bank) -> dict[str, object]:
+    """Per skill: questions by difficulty, executable keys, blind-rating agreement and where the keys sit."""
+    ratings = _ratings_by_question(bank)
     skills: dict[str, object] = {}
     for skill_id, questions in bank.by_skill.items():
         by_difficulty = {str(level): 0 for level in range(1, 6)}
         for question in questions:
             by_difficulty[str(question.difficulty)] += 1
+        authored = {question.id: question.difficulty for question in questions}
         skills[skill_id] = {
             "questions": len(questions),
             "by_difficulty": by_difficulty,
             "executable": sum(question.verify is not None for question in questions),
+            "level_agreement": level_agreement(authored, ratings).as_json(),
+            "key_position": key_positions(questions).as_json(),
         }
-    return {"total": len(bank.questions), "skills": skills}
+    authored = {question_id: question.difficulty for question_id, question in bank.questions.items()}
+    return {
+        "total": len(bank.questions),
+        "level_agreement": level_agreement(authored, ratings).as_json(),
+        "skills": skills,
+    }
+
+
+def _ratings_by_question(bank: Bank) -> dict[str, list[BlindRating]]:
+    """Each question's latest rating per reviewer, from the rating passes of its own file."""
+    ratings: dict[str, list[BlindRating]] = {}
+    for passes in bank.ratings.values():
+        ratings.update(latest_ratings(passes))
+    return ratings
 
 
 def _check(path: Path | None) -> int:
@@ -51,12 +71,50 @@ def _stats(path: Path | None, as_json: bool) -> int:
     if as_json:
         print(json.dumps(stats, indent=2))
     else:
-        print(f"{'skill':<28}{'total':>6}{'L1':>5}{'L2':>5}{'L3':>5}{'L4':>5}{'L5':>5}{'exec':>6}")
-        for skill_id, row in stats["skills"].items():  # type: ignore[attr-defined]
-            levels = "".join(f"{row['by_difficulty'][str(level)]:>5}" for level in range(1, 6))
-            print(f"{skill_id:<28}{row['questions']:>6}{levels}{row['executable']:>6}")
-        print(f"{'total':<28}{stats['total']:>6}")
+        for line in _stats_lines(stats):
+            print(line)
     return 1 if report.problems else 0
+
+
+def _stats_lines(stats: dict[str, Any]) -> list[str]:
+    """The three tables of `quiz stats`: counts, level agreement, key positions."""
+    rows: dict[str, dict[str, Any]] = stats["skills"]
+    lines = [f"{'skill':<28}{'total':>6}{'L1':>5}{'L2':>5}{'L3':>5}{'L4':>5}{'L5':>5}{'exec':>6}"]
+    for skill_id, row in rows.items():
+        levels = "".join(f"{row['by_difficulty'][str(level)]:>5}" for level in range(1, 6))
+        lines.append(f"{skill_id:<28}{row['questions']:>6}{levels}{row['executable']:>6}")
+    lines.append(f"{'total':<28}{stats['total']:>6}")
+
+    lines += [
+        "",
+        'Level agreement: authored level against the blind ratings (docs/content.md, "Blind level ratings")',
+        f"{'skill':<28}{'within1':>8}{'off>=2':>7}{'exact':>6}{'unrated':>8}{'elim':>6}   off>=2 by level L1-L5",
+    ]
+
+    def agreement_line(name: str, agreement: dict[str, Any]) -> str:
+        share = agreement["within_one"]
+        within = "-" if share is None else f"{share:.0%}"
+        by_level = "".join(f"{level['off_by_two']:>4}" for level in agreement["by_level"].values())
+        counts = (
+            f"{agreement['off_by_two']:>7}{agreement['exact']:>6}{agreement['unrated']:>8}{agreement['elimination']:>6}"
+        )
+        return f"{name:<28}{within:>8}{counts}  {by_level}"
+
+    lines += [agreement_line(skill_id, row["level_agreement"]) for skill_id, row in rows.items()]
+    lines.append(agreement_line("total", stats["level_agreement"]))
+
+    positions = sorted({int(p) for row in rows.values() for p in row["key_position"]["by_position"]})
+    lines += [
+        "",
+        "Keyed option (a report, not a check): share of keys at each position in the file, share of questions whose key is the longest option",
+        f"{'skill':<28}{'choice':>7}" + "".join(f"{'pos' + str(p):>6}" for p in positions) + f"{'longest':>9}",
+    ]
+    for skill_id, row in rows.items():
+        keys = row["key_position"]
+        shares = "".join(f"{keys['by_position'].get(str(p), 0.0):>6.0%}" for p in positions)
+        longest = "-" if keys["longest"] is None else f"{keys['longest']:.0%}"
+        lines.append(f"{skill_id:<28}{keys['choice_questions']:>7}{shares}{longest:>9}")
+    return lines
 
 
 def _verify(path: Path | None, only: list[str]) -> int:

@@ -30,24 +30,35 @@ class Problem:
         return f"{self.file}: item {self.item!r}, field {self.field!r}: {self.message}"
 
 
+# Mappings whose keys are question ids (a rating pass's `items`): the key, not a list index, names the item.
+_KEYED_BY_ID = frozenset({"items"})
+
+
 def _item_of(data: Any, location: tuple[int | str, ...], fallback: str) -> str:
     """The id of the list item a validation error points into, for messages a human can follow."""
     node = data
     item = fallback
+    previous: int | str | None = None
     for step in location:
         try:
             node = node[step]
         except (KeyError, IndexError, TypeError):
             break
-        if isinstance(node, dict) and isinstance(node.get("id"), str):
+        if previous in _KEYED_BY_ID and isinstance(step, str):
+            item = step
+        elif isinstance(node, dict) and isinstance(node.get("id"), str):
             item = node["id"]
         elif isinstance(step, int) and item == fallback:
             item = f"#{step + 1}"
+        previous = step
     return item
 
 
 def _field_of(location: tuple[int | str, ...]) -> str:
     named = [str(step) for step in location if isinstance(step, str)]
+    for index, step in enumerate(named[:-1]):
+        if step in _KEYED_BY_ID:  # ratings.items.<id>.level reads "ratings.level": the id is already the item
+            return ".".join([*named[:index], *named[index + 2 :]])
     return ".".join(named[1:] if len(named) > 1 else named) or "(file)"
 
 

@@ -1,15 +1,19 @@
 """Content tells that make a quiz easy to game or hard to trust.
 
 These checks run with `python -m quiz check`: a bank where the right answer is usually the longest
-option, or where "all of the above" appears, measures test-taking skill instead of the skill itself.
+option, where "all of the above" appears, or where a distractor is ruled out by an absolute word alone,
+measures test-taking skill instead of the skill itself. `key_positions` is a report, not a check:
+`python -m quiz stats` shows where the keys sit and how often the key is the longest option.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
 
-from quiz.bank import Bank
+from quiz.bank import LINT_ALLOW_FILE, Bank
 from quiz.content_file import Problem
 from quiz.models import Kind, Question
 
@@ -21,6 +25,44 @@ _STOPWORDS = frozenset(
     "the a an and or of to in on for with is are was be it its this that by as at from not no can "
     "you your it's has have will would should could into than then there their they them which what "
     "when where who how does do did".split()
+)
+
+
+# Absolute words (docs/content.md, "Distractors"): claims of all time (always, never, forever), of
+# everybody (nobody, everyone) or of certainty (guaranteed, impossible). A learner who lacks the skill
+# still rules out an option that makes such a claim when the key makes none. Left out on purpose:
+# only, all, any, every, none, nothing, must, exactly one. In back-end content they are usually the
+# precise claim under test ("CPU is allocated only while a request runs", "Nothing took effect",
+# `LOCK=NONE`), keys use them as often as distractors, and on the 2026-12-04 blind ratings the
+# questions they alone would flag were barely likelier than the rest to be answerable by elimination.
+ABSOLUTE_WORDS = (
+    "always",
+    "never",
+    "forever",
+    "for good",
+    "nobody",
+    "no one",
+    "everyone",
+    "everybody",
+    "everything",
+    "guarantee",
+    "guarantees",
+    "guaranteed",
+    "impossible",
+    "completely",
+    "entirely",
+)
+MIN_ABSOLUTE_DIFFICULTY = 3  # below level 3 a distractor may be plainly wrong: it tests vocabulary
+ALLOW_ABSOLUTE = "absolute_distractors"
+_CODE_SPAN = re.compile(r"`[^`]*`")
+_ABSOLUTE = re.compile(
+    # Not part of an identifier or setting (`Retry.NEVER`, `--always-make`, `appendfsync=always`), and
+    # not hedged ("not always", "almost never"); "for good" only where it ends a clause ("for good reasons").
+    r"(?<![\w.\-=/$@:])(?<!not )(?<!almost )(?<!nearly )"
+    r"(?:for\s+good(?=\s*(?:[.,;:!?)]|$))|"
+    + "|".join(word.replace(" ", r"\s+") for word in ABSOLUTE_WORDS if word != "for good")
+    + r")(?![\w\-=(/:])",
+    re.IGNORECASE,
 )
 
 
@@ -59,6 +101,54 @@ def _longest_is_correct(question: Question) -> bool | None:
     return is_key and longest > runner_up
 
 
+def _absolute_matches(text: str) -> list[re.Match[str]]:
+    # Code spans are blanked to spaces, not removed, so that match positions still index `text`.
+    prose = _CODE_SPAN.sub(lambda span: " " * len(span.group()), text)
+    return list(_ABSOLUTE.finditer(prose))
+
+
+def absolute_words(text: str) -> list[str]:
+    """The absolute words in an option's prose (lower case, in order); code in backticks is not prose."""
+    return [" ".join(match.group().lower().split()) for match in _absolute_matches(text)]
+
+
+def absolute_distractors(question: Question) -> list[str]:
+    """The wrong options ruled out by an absolute word alone; empty when there is none.
+
+    From level 3 up, a wrong option (no credit, for a scenario) that contains an absolute word is a
+    giveaway when no keyed option (full credit) contains one: a learner picks against the absolute.
+    """
+    if question.difficulty < MIN_ABSOLUTE_DIFFICULTY or question.kind is Kind.TRUE_FALSE:
+        return []
+    if any(absolute_words(option.text) for option in question.options if option.score == 1.0):
+        return []
+    return [option.text for option in question.options if option.score == 0.0 and absolute_words(option.text)]
+
+
+def _absolute_problem(question: Question, file: str) -> Problem | None:
+    found = absolute_distractors(question)
+    if not found:
+        return None
+    shown = "; ".join(_in_context(text, match) for text in found for match in _absolute_matches(text))
+    return Problem(
+        file,
+        question.id,
+        "options",
+        f"a distractor rests on an absolute the key lacks ({shown}): state the misconception without it",
+    )
+
+
+def _in_context(text: str, match: re.Match[str], width: int = 25) -> str:
+    """The absolute word with a few words around it: `'never' in '…clients never to retry…'`."""
+    start, end = max(0, match.start() - width), min(len(text), match.end() + width)
+    while 0 < start < match.start() and not text[start - 1].isspace():
+        start += 1
+    while match.end() < end < len(text) and not text[end].isspace():
+        end -= 1
+    snippet = ("…" if start > 0 else "") + text[start:end].strip() + ("…" if end < len(text) else "")
+    return f"{' '.join(match.group().lower().split())!r} in {snippet!r}"
+
+
 def lint_question(question: Question, file: str) -> list[Problem]:
     problems = []
     for option in question.choices:
@@ -80,9 +170,20 @@ def lint_question(question: Question, file: str) -> list[Problem]:
 def lint_bank(bank: Bank) -> list[Problem]:
     problems: list[Problem] = []
     longest_by_skill: dict[str, list[bool]] = defaultdict(list)
+    allowed = {item.id for item in bank.lint_allow.absolute_distractors}
     for question_id, question in bank.questions.items():
         file = bank.question_file[question_id]
         problems.extend(lint_question(question, file))
+        absolute = _absolute_problem(question, file)
+        if absolute is not None and question_id not in allowed:
+            problems.append(absolute)
+        elif absolute is None and question_id in allowed:
+            # The allow-list only shrinks: a fixed question leaves it in the same change.
+            problems.append(
+                Problem(
+                    LINT_ALLOW_FILE, question_id, ALLOW_ABSOLUTE, "no absolute-word distractor left: remove this id"
+                )
+            )
         longest = _longest_is_correct(question)
         if longest is not None:
             longest_by_skill[bank.question_skill[question_id]].append(longest)
@@ -99,6 +200,8 @@ def lint_bank(bank: Bank) -> list[Problem]:
                     f"(limit {MAX_LONGEST_IS_CORRECT_SHARE:.0%}): shorten keys or lengthen distractors",
                 )
             )
+    for question_id in sorted(allowed - set(bank.questions)):
+        problems.append(Problem(LINT_ALLOW_FILE, question_id, ALLOW_ABSOLUTE, "no such question: remove this id"))
     problems.extend(_near_duplicates(bank))
     return problems
 
@@ -125,3 +228,47 @@ def _near_duplicates(bank: Bank) -> list[Problem]:
                         )
                     )
     return problems
+
+
+@dataclass(frozen=True)
+class KeyPositions:
+    """Where the keys of a set of choice questions sit, in file order, and how often the key is longest."""
+
+    questions: int
+    by_position: dict[int, float]  # 1-based position, up to the most options: share of the keys there (sums to 1)
+    longest: float | None  # share of questions whose key is strictly the longest option
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "choice_questions": self.questions,
+            "by_position": {str(position): round(share, 3) for position, share in self.by_position.items()},
+            "longest": None if self.longest is None else round(self.longest, 3),
+        }
+
+
+def key_positions(questions: Iterable[Question]) -> KeyPositions:
+    """A report of the keys' positions and lengths over the choice questions in `questions`.
+
+    The app shuffles options, so a skew here does not reach a learner; it shows an author's habit (the
+    key written first, or spelled out longest) that shuffling would hide but a reviewer should not copy.
+    A question with several keyed options (full credit) counts each of them with an equal share.
+    """
+    weights: dict[int, float] = defaultdict(float)
+    longest: list[bool] = []
+    most_options = 0
+    for question in questions:
+        flag = _longest_is_correct(question)
+        if flag is None:
+            continue
+        longest.append(flag)
+        most_options = max(most_options, len(question.options))
+        keyed = [position for position, option in enumerate(question.options, 1) if option.score == 1.0]
+        for position in keyed:
+            weights[position] += 1 / len(keyed)
+    total = len(longest)
+    return KeyPositions(
+        questions=total,
+        # Every position some question has, so a position that never holds the key shows as 0.
+        by_position={position: weights[position] / total for position in range(1, most_options + 1)},
+        longest=sum(longest) / total if total else None,
+    )

@@ -172,10 +172,41 @@ class Review(Content):
     notes: str = ""
 
 
+class BlindRating(Content):
+    """One reviewer's level for one question, given without seeing the question's authored `difficulty`."""
+
+    level: Difficulty
+    # The question can be answered without the knowledge it tests (implausible or absolute distractors, ...).
+    elimination: bool
+    note: Text  # what the question needs and, with `elimination`, which options give it away
+
+
+class RatingPass(Content):
+    """One blind reviewer's ratings of a file's questions, keyed by question id (docs/content.md)."""
+
+    reviewer: Text
+    date: date
+    items: dict[Identifier, BlindRating] = Field(min_length=1)
+
+
 class QuestionFile(Content):
     skill: Identifier
     reviews: list[Review] = Field(default_factory=list)
+    ratings: list[RatingPass] = Field(default_factory=list)
     questions: list[Question] = Field(default_factory=list)
+
+
+class AllowedItem(Content):
+    """A question a lint check lets through for now, and why."""
+
+    id: Identifier
+    reason: Text
+
+
+class LintAllowList(Content):
+    """`lint-allow.yaml`: questions exempt from a lint check until their rewrite (kept short, then deleted)."""
+
+    absolute_distractors: list[AllowedItem] = Field(default_factory=list)
 
 
 class SkillTarget(Content):

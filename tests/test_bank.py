@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -139,13 +141,105 @@ def test_any_value_in_any_field_gives_a_named_problem(tmp_path: Path, value: obj
 
 
 def test_stats_counts_per_skill_and_level(content_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    import json
-
     assert main(["stats", "--json", str(content_dir)]) == 0
     stats = json.loads(capsys.readouterr().out)
     assert stats["total"] == 75
-    assert stats["skills"]["sql"] == {
+    sql = stats["skills"]["sql"]
+    assert {key: sql[key] for key in ("questions", "by_difficulty", "executable")} == {
         "questions": 15,
         "by_difficulty": {"1": 3, "2": 3, "3": 3, "4": 3, "5": 3},
         "executable": 0,
     }
+    assert sql["level_agreement"]["unrated"] == 15
+    assert sql["level_agreement"]["within_one"] is None
+
+
+def _rating(level: int, elimination: bool = False) -> dict[str, object]:
+    return {"level": level, "elimination": elimination, "note": "needs to know the rule"}
+
+
+def _rate(files: dict[str, Any], reviewer: str, items: dict[str, dict[str, object]], file: str = "sql.yaml") -> None:
+    files[file].setdefault("ratings", []).append({"reviewer": reviewer, "date": "2026-12-04", "items": items})
+
+
+def test_blind_ratings_load_with_their_file(tmp_path: Path) -> None:
+    files = content()
+    _rate(files, "blind-rater-1", {"sql-l1-0": _rating(2), "sql-l5-2": _rating(3, elimination=True)})
+    report = read_bank(write_content(tmp_path, files))
+    assert report.problems == []
+    (rating_pass,) = report.bank.ratings["sql.yaml"]
+    assert rating_pass.reviewer == "blind-rater-1"
+    assert rating_pass.items["sql-l5-2"].elimination is True
+    assert report.bank.ratings["git.yaml"] == ()
+
+
+def test_a_rating_of_a_question_from_another_file_names_the_file_item_and_field(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = content()
+    _rate(files, "blind-rater-1", {"sql-l1-0": _rating(1), "git-l1-0": _rating(1)})
+    assert main(["check", str(write_content(tmp_path, files))]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "sql.yaml: item 'git-l1-0', field 'ratings': rated by blind-rater-1 but not a question of this file"
+    ]
+
+
+def test_a_rating_out_of_range_names_the_rated_question_and_the_rest_of_the_file_loads(tmp_path: Path) -> None:
+    files = content()
+    _rate(files, "blind-rater-1", {"sql-l1-0": _rating(1), "sql-l2-0": _rating(7)})
+    report = read_bank(write_content(tmp_path, files))
+    assert [str(problem) for problem in report.problems] == [
+        "sql.yaml: item 'sql-l2-0', field 'ratings.level': Input should be less than or equal to 5"
+    ]
+    assert len(report.bank.by_skill["sql"]) == 15
+
+
+def test_a_rating_without_its_note_or_with_an_unknown_key_is_named(tmp_path: Path) -> None:
+    files = content()
+    _rate(files, "blind-rater-1", {"sql-l1-0": {"level": 1, "elimination": False, "why": "copied from the JSON"}})
+    problems = _problems(write_content(tmp_path, files))
+    assert problems == [
+        "sql.yaml: item 'sql-l1-0', field 'ratings.note': Field required",
+        "sql.yaml: item 'sql-l1-0', field 'ratings.why': unknown key (misspelt?)",
+    ]
+
+
+def test_the_ratings_of_a_question_that_failed_validation_are_not_reported_twice(tmp_path: Path) -> None:
+    files = content()
+    files["sql.yaml"]["questions"][0]["kind"] = "essay"
+    _rate(files, "blind-rater-1", {"sql-l1-0": _rating(1)})
+    assert [(p.item, p.field) for p in read_bank(write_content(tmp_path, files)).problems] == [("sql-l1-0", "kind")]
+
+
+def test_stats_report_level_agreement_per_skill_and_level(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    files = content()
+    _rate(files, "blind-rater-1", {"sql-l1-0": _rating(1), "sql-l5-0": _rating(3), "sql-l5-1": _rating(5, True)})
+    _rate(files, "blind-rater-2", {"sql-l1-0": _rating(2), "sql-l5-0": _rating(5), "sql-l5-1": _rating(4)})
+    assert main(["stats", "--json", str(write_content(tmp_path, files))]) == 0
+    agreement = json.loads(capsys.readouterr().out)["skills"]["sql"]["level_agreement"]
+    assert {key: value for key, value in agreement.items() if key != "by_level"} == {
+        "within_one": round(2 / 3, 3),
+        "off_by_two": 1,
+        "exact": 0,
+        "unrated": 12,
+        "elimination": 1,
+    }
+    assert agreement["by_level"]["5"] == {
+        "within_one": 0.5,
+        "off_by_two": 1,
+        "exact": 0,
+        "unrated": 1,
+        "elimination": 1,
+    }
+
+
+def test_stats_text_shows_the_agreement_and_key_position_tables(
+    content_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["stats", str(content_dir)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    agreement = lines.index(next(line for line in lines if line.startswith("Level agreement")))
+    keys = lines.index(next(line for line in lines if line.startswith("Keyed option")))
+    assert lines[agreement + 2].split() == ["python", "-", "0", "0", "15", "0", "0", "0", "0", "0", "0"]
+    assert lines[keys + 1].split() == ["skill", "choice", "pos1", "pos2", "pos3", "longest"]
+    assert lines[keys + 2].split() == ["python", "15", "100%", "0%", "0%", "0%"]

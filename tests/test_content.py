@@ -99,8 +99,13 @@ def test_stats_json_is_what_the_readme_promises() -> None:
     stats = json.loads(completed.stdout)
     assert stats["total"] >= 15 * 40
     row = stats["skills"]["python"]
-    assert set(row) == {"questions", "by_difficulty", "executable"}
+    assert set(row) == {"questions", "by_difficulty", "executable", "level_agreement", "key_position"}
     assert set(row["by_difficulty"]) == {"1", "2", "3", "4", "5"}
+    agreement = row["level_agreement"]
+    assert set(agreement) == {"within_one", "off_by_two", "exact", "unrated", "elimination", "by_level"}
+    assert set(agreement["by_level"]) == {"1", "2", "3", "4", "5"}
+    assert 0 <= agreement["within_one"] <= 1
+    assert set(row["key_position"]) == {"choice_questions", "by_position", "longest"}
 
 
 def test_every_reference_link_is_https() -> None:

@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from quiz.bank import read_bank
-from quiz.lint import lint_bank
+from quiz.lint import absolute_words, key_positions, lint_bank
+from quiz.models import Question
 from tests.conftest import content, question, write_content
 
 
@@ -107,3 +110,115 @@ def test_a_true_false_explanation_must_say_true_or_false(tmp_path: Path) -> None
     assert _lint(tmp_path, change) == [
         "git.yaml: item 'git-tf', field 'explanation': does not say why the key is right (name the right answer)"
     ]
+
+
+def _sql_question(files: dict[str, Any], question_id: str) -> dict[str, Any]:
+    return next(item for item in files["sql.yaml"]["questions"] if item["id"] == question_id)
+
+
+ABSOLUTE_DISTRACTORS = [
+    {"text": "right answer sql-l3-0", "correct": True},
+    {"text": "The planner always reads the table"},
+    {"text": "An index is never used in a join"},
+    {"text": "It tells nobody and retries"},
+]
+
+
+def test_distractors_ruled_out_by_absolute_words_are_rejected_from_level_three(tmp_path: Path) -> None:
+    problems = _lint(tmp_path, lambda f: _sql_question(f, "sql-l3-0").update(options=ABSOLUTE_DISTRACTORS))
+    assert problems == [
+        "sql.yaml: item 'sql-l3-0', field 'options': a distractor rests on an absolute the key lacks "
+        "('always' in 'The planner always reads the table'; "
+        "'never' in 'An index is never used in a join'; "
+        "'nobody' in 'It tells nobody and retries'): state the misconception without it"
+    ]
+
+
+def test_an_absolute_word_in_the_key_as_well_is_no_tell(tmp_path: Path) -> None:
+    def change(files: dict[str, Any]) -> None:
+        options = [dict(option) for option in ABSOLUTE_DISTRACTORS]
+        options[0]["text"] = "right answer sql-l3-0, which always holds"
+        _sql_question(files, "sql-l3-0").update(options=options)
+
+    assert _lint(tmp_path, change) == []
+
+
+def test_absolute_distractors_below_level_three_are_allowed(tmp_path: Path) -> None:
+    def change(files: dict[str, Any]) -> None:
+        options = [dict(option, text=option["text"].replace("sql-l3-0", "sql-l2-0")) for option in ABSOLUTE_DISTRACTORS]
+        _sql_question(files, "sql-l2-0").update(options=options)
+
+    assert _lint(tmp_path, change) == []
+
+
+def test_a_scenario_counts_full_credit_as_the_key_and_no_credit_as_wrong(tmp_path: Path) -> None:
+    def change(files: dict[str, Any]) -> None:
+        scenario = files["teamwork.yaml"]["questions"][6]  # team-l3-0
+        scenario["options"] = [
+            {"text": "best move 3-0", "credit": 1.0},
+            {"text": "Fix it quietly and tell nobody", "credit": 0.0},
+            {"text": "Escalate, since a late launch is never acceptable", "credit": 0.5},
+        ]
+
+    problems = _lint(tmp_path, change)
+    assert len(problems) == 1
+    assert "item 'team-l3-0'" in problems[0] and "'nobody'" in problems[0] and "never" not in problems[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Tell no one until it is fixed", ["no one"]),
+        ("It deletes the commits for good.", ["for good"]),
+        ("It is GUARANTEED to run once", ["guaranteed"]),
+        ("It does not always run, and almost never fails", []),  # hedged, not absolute
+        ("Set `appendfsync always` and `Cache-Control: must-revalidate`", []),  # code is not prose
+        ("It keeps the row for good reasons", []),
+        ("Only every any all must none nothing", []),  # precise quantifiers, left out on purpose
+    ],
+)
+def test_absolute_words_are_whole_words_of_prose(text: str, words: list[str]) -> None:
+    assert absolute_words(text) == words
+
+
+def test_the_allow_list_lets_a_flagged_question_through_and_names_ids_it_no_longer_needs(tmp_path: Path) -> None:
+    def change(files: dict[str, Any]) -> None:
+        _sql_question(files, "sql-l3-0").update(options=ABSOLUTE_DISTRACTORS)
+        files["lint-allow.yaml"] = {
+            "absolute_distractors": [
+                {"id": "sql-l3-0", "reason": "pending rewrite (issue 12)"},
+                {"id": "sql-l4-0", "reason": "pending rewrite (issue 12)"},
+                {"id": "sql-gone", "reason": "pending rewrite (issue 12)"},
+            ]
+        }
+
+    assert _lint(tmp_path, change) == [
+        "lint-allow.yaml: item 'sql-l4-0', field 'absolute_distractors': no absolute-word distractor left: remove this id",
+        "lint-allow.yaml: item 'sql-gone', field 'absolute_distractors': no such question: remove this id",
+    ]
+
+
+def test_key_positions_report_where_keys_sit_and_how_often_the_key_is_longest() -> None:
+    questions = [
+        Question.model_validate(question("a", 3, options=[{"text": "key", "correct": True}, {"text": "no"}])),
+        Question.model_validate(
+            question("b", 3, options=[{"text": "no"}, {"text": "the longest key", "correct": True}, {"text": "nope"}])
+        ),
+        Question.model_validate(
+            question(
+                "c",
+                3,
+                kind="multiple",
+                options=[
+                    {"text": "yes", "correct": True},
+                    {"text": "a wrong one"},
+                    {"text": "also yes", "correct": True},
+                ],
+            )
+        ),
+        Question.model_validate(question("d", 3, kind="true_false", options=[], answer=True)),
+    ]
+    report = key_positions(questions)
+    assert report.questions == 3
+    assert report.by_position == {1: 1.5 / 3, 2: 1 / 3, 3: 0.5 / 3}
+    assert report.longest == 2 / 3  # a and b; in c a wrong option is the longest
