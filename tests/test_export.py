@@ -10,7 +10,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quiz.assemble import AssessmentSettings, Length, assemble_quiz
@@ -231,6 +231,7 @@ JSON_VALUES = st.recursive(
 )
 
 
+@settings(deadline=None)  # the first example loads the bank
 @given(JSON_VALUES)
 def test_any_json_document_is_a_clear_refusal_never_a_crash(document: object) -> None:
     from tests.conftest import content, write_content
@@ -252,6 +253,7 @@ def test_any_json_document_is_a_clear_refusal_never_a_crash(document: object) ->
 _SMALL_BANK: dict[str, Bank] = {}
 
 
+@settings(deadline=None, max_examples=200)
 @given(st.data())
 def test_any_field_of_a_valid_export_replaced_by_any_json_is_a_valid_import_or_a_clear_refusal(data) -> None:  # type: ignore[no-untyped-def]
     from tests.conftest import content, write_content
