@@ -17,7 +17,7 @@ from app_pages.context import (
     set_current_attempt,
     store,
 )
-from quiz.adaptive import AdaptiveSession
+from quiz.adaptive import AdaptiveSession, item_pool
 from quiz.adaptive_flow import choose_next, session_from_attempt
 from quiz.attempt import Attempt
 from quiz.messages import t
@@ -40,7 +40,7 @@ def adaptive_session(attempt: Attempt) -> AdaptiveSession:
     if seen_key not in st.session_state:
         st.session_state[seen_key] = frozenset(store().seen_questions(learner_id()))
     seen = st.session_state[seen_key]
-    session = session_from_attempt(bank, bank.item_pool, attempt, seen)
+    session = session_from_attempt(bank, item_pool(bank), attempt, seen)
     st.session_state[key] = (attempt.answered, session)
     return session
 

@@ -41,7 +41,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from quiz.adaptive import AdaptiveConfig, AdaptiveSession, ItemPool, session_for_profile  # noqa: E402
+from quiz.adaptive import AdaptiveConfig, AdaptiveSession, ItemPool, item_pool, session_for_profile  # noqa: E402
 from quiz.bank import load_bank  # noqa: E402
 from quiz.irt import GRID, ItemResponse, information, posterior, prior_weights  # noqa: E402
 
@@ -236,7 +236,7 @@ def main() -> int:
     started = time.perf_counter()
 
     bank = load_bank()
-    pool = bank.item_pool
+    pool = item_pool(bank)
     configs = {point: AdaptiveConfig(select_at=point, threshold=args.threshold) for point in ("cut", "estimate")}
     config = configs[args.select_at]
     template = session_for_profile(bank, pool, PROFILE, LANGUAGES, config)

@@ -68,6 +68,11 @@ class ItemPool:
         return {qid: (skill, i) for skill, qids in self.ids.items() for i, qid in enumerate(qids)}
 
 
+def item_pool(bank: Bank) -> ItemPool:
+    """The bank's item parameters as arrays per skill, for adaptive selection: built once per bank."""
+    return bank.derived("adaptive.item_pool", ItemPool.from_bank)
+
+
 @dataclass(frozen=True)
 class SkillDecision:
     skill_id: str

@@ -8,11 +8,11 @@ say exactly what to fix.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar, cast
 
 from quiz.calibration_file import CALIBRATION_FILE, parse_calibration
 from quiz.content_file import Problem, Unreadable, load_content, parse_content
@@ -31,10 +31,8 @@ from quiz.models import (
     TrainingFile,
 )
 
-if TYPE_CHECKING:
-    from quiz.adaptive import ItemPool
-
 T = TypeVar("T", Skill, Module, Profile)
+D = TypeVar("D")
 
 SKILLS_FILE = "skills.yaml"
 PROFILES_FILE = "profiles.yaml"
@@ -70,6 +68,7 @@ class Bank:
     # Blind level ratings per file: read by `quiz stats`, never by an assessment.
     ratings: dict[str, tuple[RatingPass, ...]] = field(default_factory=dict)
     lint_allow: LintAllowList = field(default_factory=LintAllowList)
+    _derived: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
     def by_skill(self) -> dict[str, tuple[Question, ...]]:
@@ -81,12 +80,13 @@ class Bank:
     def skill_of(self, question_id: str) -> str:
         return self.question_skill[question_id]
 
-    @cached_property
-    def item_pool(self) -> ItemPool:
-        """Item parameters as arrays per skill, for adaptive selection: built once per bank."""
-        from quiz.adaptive import ItemPool  # adaptive builds on the bank, so it is imported late
-
-        return ItemPool.from_bank(self)
+    def derived(self, key: str, build: Callable[[Bank], D]) -> D:
+        """A structure a higher layer derives from this bank (the adaptive item pool), built once per
+        bank. The bank is immutable, so the derived structure never goes stale; and the bank need not
+        know the layers built on it (no import from them)."""
+        if key not in self._derived:
+            self._derived[key] = build(self)
+        return cast(D, self._derived[key])
 
     @cached_property
     def language_skills(self) -> tuple[str, ...]:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
+from quiz.adaptive import SkillDecision, item_pool
+from quiz.adaptive_flow import session_from_attempt
 from quiz.attempt import Attempt, Response
 from quiz.bank import Bank
 from quiz.messages import t
@@ -19,9 +20,6 @@ from quiz.scoring import (
     readiness,
 )
 from quiz.summary import readiness_sentence
-
-if TYPE_CHECKING:
-    from quiz.adaptive import SkillDecision
 
 CONFIDENCE_LEVELS = ("guess", "fairly_sure", "certain")
 
@@ -93,9 +91,7 @@ def scored_responses(bank: Bank, attempt: Attempt) -> list[ScoredResponse]:
 
 def adaptive_estimates(bank: Bank, attempt: Attempt) -> tuple[dict[str, SkillEstimate], dict[str, SkillDecision]]:
     """Estimates of an adaptive attempt: the same 2PL EAP, with the shared-information prior it decided with."""
-    from quiz.adaptive_flow import session_from_attempt
-
-    decisions = session_from_attempt(bank, bank.item_pool, attempt).decisions()
+    decisions = session_from_attempt(bank, item_pool(bank), attempt).decisions()
     estimates = {
         skill: SkillEstimate(skill, d.mean, d.sd, d.answers, d.posterior) for skill, d in decisions.items() if d.answers
     }

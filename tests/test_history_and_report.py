@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from quiz.adaptive import item_pool
 from quiz.adaptive_flow import choose_next, new_adaptive_quiz, session_from_attempt
 from quiz.assemble import AssessmentSettings, Length, assemble_quiz
 from quiz.attempt import Attempt, Response
@@ -98,7 +99,7 @@ def _adaptive_result(bank: Bank, right: set[str]) -> AttemptResult:
     """An adaptive attempt run to its end by a learner who knows exactly the skills in `right`."""
     settings = AssessmentSettings("junior", ("python",), Length.QUICK, adaptive=True)
     attempt = Attempt("adaptive-1", new_adaptive_quiz(bank, settings), T0, None, ())
-    while (item := choose_next(bank, session_from_attempt(bank, bank.item_pool, attempt), attempt)) is not None:
+    while (item := choose_next(bank, session_from_attempt(bank, item_pool(bank), attempt), attempt)) is not None:
         question = bank.questions[item.question_id]
         chosen = question.correct_texts[:1] if bank.skill_of(item.question_id) in right else [question.choices[-1].text]
         response = Response(
