@@ -7,7 +7,7 @@ import os
 import streamlit as st
 
 from quiz.attempt import Attempt
-from quiz.bank import BankReport, read_bank
+from quiz.content.bank import BankReport, read_bank
 from quiz.messages import t
 from quiz.results import AttemptResult, DamagedAttempt, evaluate_attempt
 from quiz.store import LOCAL_LEARNER, Store

@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from quiz.adaptive import AdaptiveConfig, AdaptiveSession, ItemPool, item_pool, session_for_profile  # noqa: E402
-from quiz.bank import load_bank  # noqa: E402
+from quiz.content.bank import load_bank  # noqa: E402
 from quiz.irt import GRID, ItemResponse, information, posterior, prior_weights  # noqa: E402
 
 PROFILE = "junior"

@@ -4,7 +4,7 @@ Run `python bench/latency.py` (or `make bench`). In one process it:
 
 1. writes a synthetic bank of 5,000 valid questions into a temporary content folder (the real
    skills, profiles and training files, plus one question file per skill, mixed kinds, difficulties 1-5);
-2. times `quiz.bank.read_bank` on it: the first (cold) call in the process, then 3 fresh calls;
+2. times `quiz.content.bank.read_bank` on it: the first (cold) call in the process, then 3 fresh calls;
 3. times reruns (Streamlit AppTest, so script execution plus AppTest's own bookkeeping) of a trivial
    one-widget page, of the question page and of the results page of a 60-question attempt. The
    trivial page's reruns are interleaved with each page's, so both see the same load on a busy machine.
@@ -380,14 +380,14 @@ def run(content_dir: Path, reruns: int, wall: float) -> int:
     counts = write_synthetic_bank(content_dir)
     size = sum(len(path.read_bytes()) for path in content_dir.glob("*.yaml"))
 
-    import quiz.bank
+    import quiz.content.bank
 
     # ---- the bank: the first call parses every file (the parse cache in DEVREADY_DATA_DIR is empty, as
     # after any content change); the 3 later calls are what a restarted server pays with unchanged files
     # (parsed YAML served from the on-disk cache, validation run again).
-    cold = timed(lambda: quiz.bank.read_bank(content_dir))
-    fresh = [timed(lambda: quiz.bank.read_bank(content_dir)) for _ in range(3)]
-    report = quiz.bank.read_bank(content_dir)
+    cold = timed(lambda: quiz.content.bank.read_bank(content_dir))
+    fresh = [timed(lambda: quiz.content.bank.read_bank(content_dir)) for _ in range(3)]
+    report = quiz.content.bank.read_bank(content_dir)
     if report.problems or len(report.bank.questions) != BANK_SIZE:
         shown = "\n  ".join(str(problem) for problem in report.problems[:10])
         raise BenchError(f"the synthetic bank holds {len(report.bank.questions)} valid questions:\n  {shown}")
@@ -397,17 +397,17 @@ def run(content_dir: Path, reruns: int, wall: float) -> int:
         kinds[question.kind.value] = kinds.get(question.kind.value, 0) + 1
     languages = languages_for_full_length(bank)
 
-    # Count the app's bank loads: app_pages/context.py imports read_bank from quiz.bank when the first
+    # Count the app's bank loads: app_pages/context.py imports read_bank from quiz.content.bank when the first
     # page runs, so wrapping it now, before any AppTest, sees every load the app makes.
     app_loads: list[int] = []
-    real_read_bank = quiz.bank.read_bank
+    real_read_bank = quiz.content.bank.read_bank
 
     def counting_read_bank(*args: Any, **kwargs: Any) -> Any:
         loaded = real_read_bank(*args, **kwargs)
         app_loads.append(len(loaded.bank.questions))
         return loaded
 
-    quiz.bank.read_bank = counting_read_bank  # type: ignore[assignment]
+    quiz.content.bank.read_bank = counting_read_bank  # type: ignore[assignment]
 
     from streamlit.testing.v1 import AppTest
 
@@ -499,7 +499,7 @@ def run(content_dir: Path, reruns: int, wall: float) -> int:
     )
     print()
     print(
-        f"bank load, quiz.bank.read_bank on {BANK_SIZE:,} questions: cold, every file parsed (after a content "
+        f"bank load, quiz.content.bank.read_bank on {BANK_SIZE:,} questions: cold, every file parsed (after a content "
         f"change) {cold:.3f} s; restart with unchanged files (parse cache warm), 3 calls: median "
         f"{median(fresh):.3f} s (min {min(fresh):.3f}, max {max(fresh):.3f}); bank_load_s below is the cold figure"
     )

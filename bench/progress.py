@@ -154,7 +154,7 @@ def main() -> int:
 
     logging.getLogger("streamlit").setLevel(logging.ERROR)
     try:
-        from quiz.bank import load_bank
+        from quiz.content.bank import load_bank
         from quiz.store import LOCAL_LEARNER, Store
 
         bank = load_bank()

@@ -19,7 +19,7 @@ from functools import cached_property
 
 import numpy as np
 
-from quiz.bank import Bank
+from quiz.content.bank import Bank
 from quiz.irt import GRID, FloatArray, Posterior, information, item_parameters, level_cut, normalised, p_correct
 from quiz.scoring import MIN_ANSWERS_FOR_LEVEL
 

@@ -7,7 +7,7 @@ import random
 from quiz.adaptive import AdaptiveSession, ItemPool, session_for_profile
 from quiz.assemble import AssessmentSettings, Quiz, QuizItem, option_order
 from quiz.attempt import Attempt
-from quiz.bank import Bank
+from quiz.content.bank import Bank
 
 
 def new_adaptive_quiz(bank: Bank, settings: AssessmentSettings) -> Quiz:

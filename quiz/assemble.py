@@ -11,8 +11,8 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from quiz.bank import Bank
-from quiz.models import Kind, Question
+from quiz.content.bank import Bank
+from quiz.content.models import Kind, Question
 
 
 class Length(StrEnum):

@@ -11,7 +11,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.basedatatypes import BaseTraceType
 
-from quiz.bank import Bank
+from quiz.content.bank import Bank
 from quiz.history import level_series
 from quiz.messages import t
 from quiz.planning import Plan

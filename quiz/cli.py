@@ -9,11 +9,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from quiz.bank import Bank, content_dir, read_bank
-from quiz.calibration_file import DEFAULT_MIN_RESPONSES
-from quiz.level_agreement import latest_ratings, level_agreement
-from quiz.lint import key_positions, lint_bank
-from quiz.models import BlindRating
+from quiz.content.bank import Bank, content_dir, read_bank
+from quiz.content.calibration_file import DEFAULT_MIN_RESPONSES
+from quiz.content.level_agreement import latest_ratings, level_agreement
+from quiz.content.lint import key_positions, lint_bank
+from quiz.content.models import BlindRating
 
 if TYPE_CHECKING:
     from quiz.recalibrate import ScoredAnswer
@@ -118,7 +118,7 @@ def _stats_lines(stats: dict[str, Any]) -> list[str]:
 
 
 def _verify(path: Path | None, only: list[str]) -> int:
-    from quiz.verify import verify_bank
+    from quiz.content.verify import verify_bank
 
     report = read_bank(path)
     failures = 0
@@ -131,10 +131,10 @@ def _verify(path: Path | None, only: list[str]) -> int:
 
 def _calibrate(path: Path | None, database: str | None, min_responses: int, write: Path | None, dry_run: bool) -> int:
     """Recalibrate items from stored answers; exit 1 only when the database cannot be used."""
-    from quiz.calibration_file import CALIBRATION_FILE, parse_calibration, write_calibration
     from quiz.calibration_report import report_lines
+    from quiz.content.calibration_file import CALIBRATION_FILE, parse_calibration, write_calibration
+    from quiz.content.yaml_cache import load_yaml
     from quiz.recalibrate import recalibrate
-    from quiz.yaml_cache import load_yaml
 
     answers = _stored_answers(database)
     if answers is None:

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from quiz.attempt import Attempt
-from quiz.bank import Bank
+from quiz.content.bank import Bank
 
 EXPORT_FORMAT = "devready-export"
 EXPORT_VERSION = 1

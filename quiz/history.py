@@ -6,7 +6,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from quiz.bank import Bank
+from quiz.content.bank import Bank
 from quiz.results import AttemptResult
 
 

@@ -21,8 +21,8 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from quiz.assemble import AssessmentSettings, Length, Quiz, QuizItem
 from quiz.attempt import Attempt, Response
-from quiz.bank import Bank
-from quiz.models import Kind
+from quiz.content.bank import Bank
+from quiz.content.models import Kind
 from quiz.scoring import SKIP_CREDIT, score_answer
 
 MAX_FILE_BYTES = 8 * 1024 * 1024  # a learner's whole history is far smaller (500 attempts ≈ 3 MB)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from quiz.models import Question
+from quiz.content.models import Question
 
 FloatArray = npt.NDArray[np.float64]
 

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from quiz.bank import Bank
-from quiz.models import Module
+from quiz.content.bank import Bank
+from quiz.content.models import Module
 from quiz.scoring import Gap
 
 CONFIDENTLY_MET = 0.8  # a target met with at least this probability needs no module

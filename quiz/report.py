@@ -11,7 +11,7 @@ from html import escape
 import plotly.graph_objects as go
 
 from quiz import charts
-from quiz.bank import Bank
+from quiz.content.bank import Bank
 from quiz.messages import t
 from quiz.result_tables import Row, decision_notes, decision_rows, skill_rows
 from quiz.results import AttemptResult

@@ -4,7 +4,7 @@ offline report show the same tables with the same wording."""
 from __future__ import annotations
 
 from quiz.adaptive import DECISION_THRESHOLD, MAX_PER_SKILL
-from quiz.bank import Bank
+from quiz.content.bank import Bank
 from quiz.messages import t
 from quiz.results import AttemptResult
 

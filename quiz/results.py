@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from quiz.adaptive import SkillDecision, item_pool
 from quiz.adaptive_flow import session_from_attempt
 from quiz.attempt import Attempt, Response
-from quiz.bank import Bank
+from quiz.content.bank import Bank
+from quiz.content.models import Profile, Question
 from quiz.messages import t
-from quiz.models import Profile, Question
 from quiz.scoring import (
     Gap,
     Readiness,

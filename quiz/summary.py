@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from quiz.assemble import AssessmentSettings
-from quiz.bank import Bank
+from quiz.content.bank import Bank
+from quiz.content.models import Profile
 from quiz.messages import t
-from quiz.models import Profile
 from quiz.scoring import Gap, Readiness, gaps_that_matter
 
 

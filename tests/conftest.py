@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from quiz.bank import Bank, load_bank
+from quiz.content.bank import Bank, load_bank
 from quiz.store import Store
 
 # Tests parse YAML afresh unless a test turns the on-disk cache on itself.

@@ -22,7 +22,7 @@ from quiz.accounts import (
     sign_up,
 )
 from quiz.assemble import AssessmentSettings, Length, assemble_quiz
-from quiz.bank import Bank
+from quiz.content.bank import Bank
 from quiz.store import Store
 from quiz.tables import LearnerRow, ResponseRow
 

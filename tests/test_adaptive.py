@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quiz.adaptive import AdaptiveConfig, AdaptiveSession, ItemPool, session_for_profile
-from quiz.bank import Bank
+from quiz.content.bank import Bank
 
 CUT = 0.0
 

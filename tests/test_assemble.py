@@ -7,7 +7,7 @@ import random
 import pytest
 
 from quiz.assemble import AssessmentSettings, Length, UnknownProfile, UnknownSkill, assemble_quiz, skills_to_measure
-from quiz.bank import Bank
+from quiz.content.bank import Bank
 
 
 def _settings(**overrides: object) -> AssessmentSettings:

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from quiz.bank import InvalidQuestionBank, load_bank, read_bank
 from quiz.cli import main
+from quiz.content.bank import InvalidQuestionBank, load_bank, read_bank
 from tests.conftest import content, module, question, write_content
 
 

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 import yaml
 
-from quiz.bank import read_bank
-from quiz.calibration_file import CalibrationEntry, parse_calibration, render_calibration, write_calibration
+from quiz.content.bank import read_bank
+from quiz.content.calibration_file import CalibrationEntry, parse_calibration, render_calibration, write_calibration
 from quiz.irt import item_parameters
 from tests.conftest import content, write_content
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from quiz.bank import Bank, load_bank
 from quiz.cli import bank_stats
-from quiz.models import Kind
+from quiz.content.bank import Bank, load_bank
+from quiz.content.models import Kind
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGE_AND_TOOLING = ("python", "java", "php", "ruby", "nodejs", "sql", "git")

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from quiz.assemble import AssessmentSettings, Length, assemble_quiz
 from quiz.attempt import Attempt, Response
-from quiz.bank import Bank
+from quiz.content.bank import Bank
 from quiz.export import attempts_to_csv, attempts_to_json, neutralise_cell
 from quiz.history_import import InvalidExport, parse_export
 from quiz.scoring import score_answer
@@ -241,7 +241,7 @@ def test_any_json_document_is_a_clear_refusal_never_a_crash(document: object) ->
         import tempfile
         from pathlib import Path
 
-        from quiz.bank import load_bank
+        from quiz.content.bank import load_bank
 
         bank = _SMALL_BANK.setdefault("bank", load_bank(write_content(Path(tempfile.mkdtemp()) / "q", content())))
     try:
@@ -263,7 +263,7 @@ def test_any_field_of_a_valid_export_replaced_by_any_json_is_a_valid_import_or_a
         import tempfile
         from pathlib import Path
 
-        from quiz.bank import load_bank
+        from quiz.content.bank import load_bank
 
         bank = _SMALL_BANK.setdefault("bank", load_bank(write_content(Path(tempfile.mkdtemp()) / "q", content())))
     document = _export_of(_attempt(bank))

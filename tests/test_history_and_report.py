@@ -12,7 +12,7 @@ from quiz.adaptive import item_pool
 from quiz.adaptive_flow import choose_next, new_adaptive_quiz, session_from_attempt
 from quiz.assemble import AssessmentSettings, Length, assemble_quiz
 from quiz.attempt import Attempt, Response
-from quiz.bank import Bank
+from quiz.content.bank import Bank
 from quiz.history import compare_attempts, level_series, retake_hints
 from quiz.report import render_report
 from quiz.results import AttemptResult, evaluate_attempt

@@ -6,6 +6,7 @@ import math
 
 import pytest
 
+from quiz.content.models import Question
 from quiz.irt import (
     DEFAULT_DISCRIMINATION,
     ItemResponse,
@@ -16,7 +17,6 @@ from quiz.irt import (
     posterior,
     theta_to_level,
 )
-from quiz.models import Question
 
 
 def test_probability_is_one_half_at_the_item_difficulty() -> None:

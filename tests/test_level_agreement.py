@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from quiz.level_agreement import Agreement, agreement, latest_ratings, level_agreement
-from quiz.models import BlindRating, RatingPass
+from quiz.content.level_agreement import Agreement, agreement, latest_ratings, level_agreement
+from quiz.content.models import BlindRating, RatingPass
 
 
 def rated(level: int, elimination: bool = False) -> BlindRating:

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from quiz.bank import read_bank
-from quiz.lint import absolute_words, key_positions, lint_bank
-from quiz.models import Question
+from quiz.content.bank import read_bank
+from quiz.content.lint import absolute_words, key_positions, lint_bank
+from quiz.content.models import Question
 from tests.conftest import content, question, write_content
 
 

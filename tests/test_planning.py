@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from quiz.bank import Bank
+from quiz.content.bank import Bank
+from quiz.content.models import SkillTarget
 from quiz.irt import ItemResponse, posterior
-from quiz.models import SkillTarget
 from quiz.planning import build_plan, modules_for_gap
 from quiz.scoring import Gap, SkillEstimate
 

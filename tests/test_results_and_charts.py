@@ -11,7 +11,7 @@ import pytest
 from quiz import charts
 from quiz.assemble import AssessmentSettings, Length, assemble_quiz
 from quiz.attempt import Attempt, Response
-from quiz.bank import Bank
+from quiz.content.bank import Bank
 from quiz.planning import build_plan
 from quiz.results import AttemptResult, evaluate_attempt
 from quiz.scoring import score_answer

@@ -6,9 +6,9 @@ import math
 
 import pytest
 
-from quiz.bank import Bank
+from quiz.content.bank import Bank
+from quiz.content.models import SkillTarget
 from quiz.irt import posterior
-from quiz.models import SkillTarget
 from quiz.scoring import (
     Gap,
     ScoredResponse,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from quiz.assemble import AssessmentSettings, Length, assemble_quiz
-from quiz.bank import Bank
+from quiz.content.bank import Bank
 from quiz.store import Store
 
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from quiz.assemble import AssessmentSettings, Length, assemble_quiz
-from quiz.bank import Bank
+from quiz.content.bank import Bank
 from quiz.store import Store
 from quiz.tables import AttemptRow, ResponseRow
 

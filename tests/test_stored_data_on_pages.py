@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from quiz.assemble import AssessmentSettings, Length, assemble_quiz
 from quiz.attempt import Attempt, Response
-from quiz.bank import load_bank
+from quiz.content.bank import load_bank
 from quiz.store import Store, import_attempts
 from tests.test_app_flows import APP
 

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from quiz.bank import load_bank
 from quiz.cli import main
-from quiz.models import Engine, Question
-from quiz.verify import EngineUnavailable, format_rows, run_program, split_statements, verify_question
+from quiz.content.bank import load_bank
+from quiz.content.models import Engine, Question
+from quiz.content.verify import EngineUnavailable, format_rows, run_program, split_statements, verify_question
 from tests.conftest import ci_requires, content, write_content
 
 pytestmark = pytest.mark.slow

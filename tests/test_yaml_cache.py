@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from quiz import yaml_cache
+from quiz.content import yaml_cache
 
 
 @pytest.fixture

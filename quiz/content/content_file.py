@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from quiz.yaml_cache import YamlSyntaxError, load_yaml
+from quiz.content.yaml_cache import YamlSyntaxError, load_yaml
 
 M = TypeVar("M", bound=BaseModel)
 

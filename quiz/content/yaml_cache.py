@@ -199,7 +199,7 @@ def cache_dir() -> Path | None:
     if configured:
         return Path(configured)
     data_dir = os.environ.get("DEVREADY_DATA_DIR")
-    base = Path(data_dir) if data_dir else Path(__file__).resolve().parent.parent / "data"
+    base = Path(data_dir) if data_dir else Path(__file__).resolve().parents[2] / "data"
     return base / "cache"
 
 

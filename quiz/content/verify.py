@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from quiz.bank import Bank
-from quiz.models import Engine, Question
+from quiz.content.bank import Bank
+from quiz.content.models import Engine, Question
 
 TIMEOUT_S = 30
 POSTGRES_URL = os.environ.get("DEVREADY_VERIFY_POSTGRES", "postgresql://127.0.0.1:5432/test")

@@ -13,9 +13,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from quiz.bank import LINT_ALLOW_FILE, Bank
-from quiz.content_file import Problem
-from quiz.models import Kind, Question
+from quiz.content.bank import LINT_ALLOW_FILE, Bank
+from quiz.content.content_file import Problem
+from quiz.content.models import Kind, Question
 
 MAX_LONGEST_IS_CORRECT_SHARE = 0.35
 NEAR_DUPLICATE_JACCARD = 0.85

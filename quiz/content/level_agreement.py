@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from quiz.models import BlindRating, RatingPass
+from quiz.content.models import BlindRating, RatingPass
 
 MIN_RATINGS = 2
 

@@ -14,9 +14,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import TypeVar, cast
 
-from quiz.calibration_file import CALIBRATION_FILE, parse_calibration
-from quiz.content_file import Problem, Unreadable, load_content, parse_content
-from quiz.models import (
+from quiz.content.calibration_file import CALIBRATION_FILE, parse_calibration
+from quiz.content.content_file import Problem, Unreadable, load_content, parse_content
+from quiz.content.models import (
     CareerPath,
     LintAllowList,
     Module,
@@ -39,7 +39,7 @@ PROFILES_FILE = "profiles.yaml"
 TRAINING_FILE = "training.yaml"
 LINT_ALLOW_FILE = "lint-allow.yaml"
 SPECIAL_FILES = {SKILLS_FILE, PROFILES_FILE, TRAINING_FILE, CALIBRATION_FILE, LINT_ALLOW_FILE}
-DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent.parent / "questions"
+DEFAULT_CONTENT_DIR = Path(__file__).resolve().parents[2] / "questions"
 
 
 def content_dir() -> Path:

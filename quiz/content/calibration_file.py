@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 from pydantic import Field, ValidationError
 
-from quiz.models import Content, ItemParameters
+from quiz.content.models import Content, ItemParameters
 
 CALIBRATION_FILE = "calibration.yaml"
 # Responses an item needs before calibrated parameters replace its previous ones. In a complete
