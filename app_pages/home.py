@@ -15,7 +15,7 @@ from app_pages.context import (
     store,
 )
 from quiz.adaptive_flow import new_adaptive_quiz
-from quiz.assemble import QUESTION_BUDGET, AssessmentSettings, Length, assemble_quiz
+from quiz.measure.assemble import QUESTION_BUDGET, AssessmentSettings, Length, assemble_quiz
 from quiz.messages import t
 
 bank = bank_report().bank

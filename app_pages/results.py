@@ -6,9 +6,9 @@ import streamlit as st
 
 from app_pages.context import bank_report, finished_attempt_or_stop, result_or_stop, show_exports
 from app_pages.result_views import decision_table, result_figures, review_entries, skill_table
+from quiz.measure.scoring import MIN_ANSWERS_FOR_LEVEL
 from quiz.messages import t
 from quiz.result_tables import decision_notes
-from quiz.scoring import MIN_ANSWERS_FOR_LEVEL
 from quiz.summary import salary_sentences
 
 bank = bank_report().bank

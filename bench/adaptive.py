@@ -5,7 +5,7 @@ on every skill of the junior profile (plus Python), correlated 0.6 across skills
 profile's cut points (θ_s ~ N(cut_s, 1): half the people sit near a decision). Answers follow the 2PL
 model with the bank's item parameters. Three methods see the same examinees:
 
-(a) DevReady adaptive (quiz/adaptive.py): items most informative at the cut, randomesque top-k,
+(a) DevReady adaptive (quiz/measure/adaptive.py): items most informative at the cut, randomesque top-k,
     weight-proportional skill visits, shared-information prior, stopping on a confident decision;
     and the same with items most informative at the current estimate (both measured every run);
 (b) a fixed form: per skill, the same mean length as (a), items drawn at random, scored with the
@@ -41,9 +41,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from quiz.adaptive import AdaptiveConfig, AdaptiveSession, ItemPool, item_pool, session_for_profile  # noqa: E402
 from quiz.content.bank import load_bank  # noqa: E402
-from quiz.irt import GRID, ItemResponse, information, posterior, prior_weights  # noqa: E402
+from quiz.measure.adaptive import AdaptiveConfig, AdaptiveSession, ItemPool, item_pool, session_for_profile  # noqa: E402
+from quiz.measure.irt import GRID, ItemResponse, information, posterior, prior_weights  # noqa: E402
 
 PROFILE = "junior"
 LANGUAGES = ("python",)

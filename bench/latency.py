@@ -257,7 +257,7 @@ def on_question_page(at: Any) -> int | None:
 
 def start_attempt(at: Any, languages: list[str]) -> None:
     """Fill and submit the home page's settings form, as a user would."""
-    from quiz.assemble import Length
+    from quiz.measure.assemble import Length
     from quiz.messages import t
 
     at.selectbox(key="profile").set_value(PROFILE)
@@ -296,7 +296,7 @@ def answer_current_question(at: Any, rng: random.Random) -> None:
 
 def languages_for_full_length(bank: Any) -> list[str]:
     """The fewest chosen languages for which the full form holds ATTEMPT_LENGTH questions."""
-    from quiz.assemble import AssessmentSettings, Length, assemble_quiz
+    from quiz.measure.assemble import AssessmentSettings, Length, assemble_quiz
 
     languages = list(bank.language_skills)
     for count in range(1, len(languages) + 1):

@@ -43,9 +43,9 @@ def median(samples: list[float]) -> float:
 
 
 def seed_history(store, bank, learner: int) -> int:  # type: ignore[no-untyped-def]
-    from quiz.assemble import AssessmentSettings, Length, assemble_quiz
     from quiz.attempt import Attempt, Response
-    from quiz.scoring import score_answer
+    from quiz.measure.assemble import AssessmentSettings, Length, assemble_quiz
+    from quiz.measure.scoring import score_answer
     from quiz.store import import_attempts
 
     rng = random.Random(7)
@@ -100,7 +100,7 @@ def time_progress_page(trivial_script: Path) -> tuple[list[float], list[float], 
 
 
 def time_store_answer(store, bank, learner: int, database: Path) -> tuple[list[float], list[float]]:  # type: ignore[no-untyped-def]
-    from quiz.assemble import AssessmentSettings, Length, assemble_quiz
+    from quiz.measure.assemble import AssessmentSettings, Length, assemble_quiz
 
     quiz = assemble_quiz(bank, AssessmentSettings("junior", ("python",), Length.FULL), rng=random.Random(1))
     bare = sqlite3.connect(database)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from quiz.assemble import Quiz
+from quiz.measure.assemble import Quiz
 
 
 @dataclass(frozen=True)

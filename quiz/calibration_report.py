@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from quiz.item_health import MIN_DISCRIMINATION, MIN_RESPONSES
+from quiz.measure.item_health import MIN_DISCRIMINATION, MIN_RESPONSES
 from quiz.recalibrate import MAX_RMSD, ItemResult, Outcome, Recalibration
 
 

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from quiz.content.bank import Bank
 from quiz.content.models import Module
-from quiz.scoring import Gap
+from quiz.measure.scoring import Gap
 
 CONFIDENTLY_MET = 0.8  # a target met with at least this probability needs no module
 

@@ -17,11 +17,11 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy import select
 
-from quiz.calibration import calibrate_2pl
 from quiz.content.bank import Bank
 from quiz.content.calibration_file import DEFAULT_MIN_RESPONSES, CalibrationEntry
-from quiz.irt import item_parameters
-from quiz.item_health import ItemHealth, item_health
+from quiz.measure.calibration import calibrate_2pl
+from quiz.measure.irt import item_parameters
+from quiz.measure.item_health import ItemHealth, item_health
 from quiz.store import Store
 from quiz.tables import AttemptRow, ResponseRow
 

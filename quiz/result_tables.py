@@ -3,8 +3,8 @@ offline report show the same tables with the same wording."""
 
 from __future__ import annotations
 
-from quiz.adaptive import DECISION_THRESHOLD, MAX_PER_SKILL
 from quiz.content.bank import Bank
+from quiz.measure.adaptive import DECISION_THRESHOLD, MAX_PER_SKILL
 from quiz.messages import t
 from quiz.results import AttemptResult
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from quiz.adaptive import SkillDecision, item_pool
 from quiz.adaptive_flow import session_from_attempt
 from quiz.attempt import Attempt, Response
 from quiz.content.bank import Bank
 from quiz.content.models import Profile, Question
-from quiz.messages import t
-from quiz.scoring import (
+from quiz.measure.adaptive import SkillDecision, item_pool
+from quiz.measure.scoring import (
     Gap,
     Readiness,
     ScoredResponse,
@@ -19,6 +18,7 @@ from quiz.scoring import (
     profile_gaps,
     readiness,
 )
+from quiz.messages import t
 from quiz.summary import readiness_sentence
 
 CONFIDENCE_LEVELS = ("guess", "fairly_sure", "certain")

@@ -20,8 +20,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from quiz.assemble import Quiz, QuizItem
 from quiz.attempt import Attempt, Response
+from quiz.measure.assemble import Quiz, QuizItem
 from quiz.tables import AttemptRow, LearnerRow, ResponseRow, attempt_row, restored_rows, to_attempt, utc_now
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from quiz.assemble import AssessmentSettings
 from quiz.content.bank import Bank
 from quiz.content.models import Profile
+from quiz.measure.assemble import AssessmentSettings
+from quiz.measure.scoring import Gap, Readiness, gaps_that_matter
 from quiz.messages import t
-from quiz.scoring import Gap, Readiness, gaps_that_matter
 
 
 def _join(names: Sequence[str]) -> str:

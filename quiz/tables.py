@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from quiz.assemble import AssessmentSettings, Length, Quiz, QuizItem
 from quiz.attempt import Attempt, Response
+from quiz.measure.assemble import AssessmentSettings, Length, Quiz, QuizItem
 
 
 def utc_now() -> datetime:

@@ -21,8 +21,8 @@ from quiz.accounts import (
     sign_out,
     sign_up,
 )
-from quiz.assemble import AssessmentSettings, Length, assemble_quiz
 from quiz.content.bank import Bank
+from quiz.measure.assemble import AssessmentSettings, Length, assemble_quiz
 from quiz.store import Store
 from quiz.tables import LearnerRow, ResponseRow
 

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quiz.adaptive import AdaptiveConfig, AdaptiveSession, ItemPool, session_for_profile
 from quiz.content.bank import Bank
+from quiz.measure.adaptive import AdaptiveConfig, AdaptiveSession, ItemPool, session_for_profile
 
 CUT = 0.0
 

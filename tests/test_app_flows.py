@@ -9,7 +9,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from quiz.assemble import Length
+from quiz.measure.assemble import Length
 from quiz.store import Store
 from tests.conftest import content, write_content
 

@@ -6,8 +6,15 @@ import random
 
 import pytest
 
-from quiz.assemble import AssessmentSettings, Length, UnknownProfile, UnknownSkill, assemble_quiz, skills_to_measure
 from quiz.content.bank import Bank
+from quiz.measure.assemble import (
+    AssessmentSettings,
+    Length,
+    UnknownProfile,
+    UnknownSkill,
+    assemble_quiz,
+    skills_to_measure,
+)
 
 
 def _settings(**overrides: object) -> AssessmentSettings:

@@ -13,11 +13,11 @@ import pytest
 import yaml
 
 import quiz.recalibrate
-from quiz.assemble import AssessmentSettings, Quiz, QuizItem
-from quiz.calibration import Calibration, calibrate_2pl
 from quiz.cli import main
 from quiz.content.bank import load_bank, read_bank
-from quiz.irt import item_parameters
+from quiz.measure.assemble import AssessmentSettings, Quiz, QuizItem
+from quiz.measure.calibration import Calibration, calibrate_2pl
+from quiz.measure.irt import item_parameters
 from quiz.store import Store
 from tests.conftest import content, write_content
 

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from quiz.calibration import A_BOUNDS, B_BOUNDS, PRIOR_LOG_A, Calibration, calibrate_2pl
+from quiz.measure.calibration import A_BOUNDS, B_BOUNDS, PRIOR_LOG_A, Calibration, calibrate_2pl
 
 Matrix = npt.NDArray[np.float64]
 

@@ -11,7 +11,7 @@ import yaml
 
 from quiz.content.bank import read_bank
 from quiz.content.calibration_file import CalibrationEntry, parse_calibration, render_calibration, write_calibration
-from quiz.irt import item_parameters
+from quiz.measure.irt import item_parameters
 from tests.conftest import content, write_content
 
 ENTRY = {"a": 0.9, "b": -1.2, "responses": 250, "updated": "2026-03-01"}

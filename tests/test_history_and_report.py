@@ -8,15 +8,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from quiz.adaptive import item_pool
 from quiz.adaptive_flow import choose_next, new_adaptive_quiz, session_from_attempt
-from quiz.assemble import AssessmentSettings, Length, assemble_quiz
 from quiz.attempt import Attempt, Response
 from quiz.content.bank import Bank
 from quiz.history import compare_attempts, level_series, retake_hints
+from quiz.measure.adaptive import item_pool
+from quiz.measure.assemble import AssessmentSettings, Length, assemble_quiz
+from quiz.measure.scoring import score_answer
 from quiz.report import render_report
 from quiz.results import AttemptResult, evaluate_attempt
-from quiz.scoring import score_answer
 
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
 

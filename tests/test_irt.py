@@ -7,7 +7,7 @@ import math
 import pytest
 
 from quiz.content.models import Question
-from quiz.irt import (
+from quiz.measure.irt import (
     DEFAULT_DISCRIMINATION,
     ItemResponse,
     information,

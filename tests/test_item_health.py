@@ -8,7 +8,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from quiz.item_health import MIN_RESPONSES, item_health
+from quiz.measure.item_health import MIN_RESPONSES, item_health
 
 
 def _simulate(persons: int, items: int, seed: int) -> npt.NDArray[np.float64]:

@@ -8,9 +8,9 @@ import pytest
 
 from quiz.content.bank import Bank
 from quiz.content.models import SkillTarget
-from quiz.irt import ItemResponse, posterior
+from quiz.measure.irt import ItemResponse, posterior
+from quiz.measure.scoring import Gap, SkillEstimate
 from quiz.planning import build_plan, modules_for_gap
-from quiz.scoring import Gap, SkillEstimate
 
 
 def _gap(skill: str, level: float, target: int = 3, weight: float = 3, answers: int = 4) -> Gap:

@@ -8,8 +8,8 @@ import pytest
 
 from quiz.content.bank import Bank
 from quiz.content.models import SkillTarget
-from quiz.irt import posterior
-from quiz.scoring import (
+from quiz.measure.irt import posterior
+from quiz.measure.scoring import (
     Gap,
     ScoredResponse,
     SkillEstimate,
@@ -55,7 +55,7 @@ def test_multiple_choice_is_all_or_nothing(small_bank: Bank) -> None:
 
 
 def _estimate(skill: str, answers: list[tuple[float, float]]) -> SkillEstimate:
-    from quiz.irt import ItemResponse
+    from quiz.measure.irt import ItemResponse
 
     post = posterior([ItemResponse(1.5, b, s) for b, s in answers])
     return SkillEstimate(skill, post.mean, post.sd, len(answers), post)
@@ -123,7 +123,7 @@ def test_skills_with_too_few_answers_do_not_count_towards_readiness() -> None:
 
 
 def test_the_worked_example_of_docs_scoring_md_holds() -> None:
-    from quiz.irt import ItemResponse
+    from quiz.measure.irt import ItemResponse
 
     sql = posterior([ItemResponse(1.5, 0.0, 1.0), ItemResponse(1.5, -1.0, 1.0), ItemResponse(1.5, 1.0, 0.0)])
     git = posterior([ItemResponse(1.5, 0.0, 0.0), ItemResponse(1.5, -1.0, 1.0), ItemResponse(1.5, 1.0, 0.0)])

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from quiz.assemble import AssessmentSettings, Length, assemble_quiz
 from quiz.content.bank import Bank
+from quiz.measure.assemble import AssessmentSettings, Length, assemble_quiz
 from quiz.store import Store
 
 

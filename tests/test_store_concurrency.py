@@ -8,8 +8,8 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from quiz.assemble import AssessmentSettings, Length, assemble_quiz
 from quiz.content.bank import Bank
+from quiz.measure.assemble import AssessmentSettings, Length, assemble_quiz
 from quiz.store import Store
 from quiz.tables import AttemptRow, ResponseRow
 

@@ -13,9 +13,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from quiz.assemble import AssessmentSettings, Length, assemble_quiz
 from quiz.attempt import Attempt, Response
 from quiz.content.bank import load_bank
+from quiz.measure.assemble import AssessmentSettings, Length, assemble_quiz
 from quiz.store import Store, import_attempts
 from tests.test_app_flows import APP
 

@@ -20,8 +20,8 @@ from functools import cached_property
 import numpy as np
 
 from quiz.content.bank import Bank
-from quiz.irt import GRID, FloatArray, Posterior, information, item_parameters, level_cut, normalised, p_correct
-from quiz.scoring import MIN_ANSWERS_FOR_LEVEL
+from quiz.measure.irt import GRID, FloatArray, Posterior, information, item_parameters, level_cut, normalised, p_correct
+from quiz.measure.scoring import MIN_ANSWERS_FOR_LEVEL
 
 DECISION_THRESHOLD = 0.9
 SE_TARGET = 0.3

@@ -13,7 +13,7 @@ from math import sqrt
 
 from quiz.content.bank import Bank
 from quiz.content.models import Kind, Profile, Question, SkillTarget
-from quiz.irt import ItemResponse, Posterior, item_parameters, level_cut, posterior, theta_to_level
+from quiz.measure.irt import ItemResponse, Posterior, item_parameters, level_cut, posterior, theta_to_level
 
 MIN_ANSWERS_FOR_LEVEL = 3
 SKIP_CREDIT = 0.0  # a skipped question, or one removed from the bank since it was asked, earns nothing
