@@ -83,7 +83,7 @@ def sign_up_and_open_start(browser: Any, url: str, name: str) -> None:
         form.get_by_label(t("field_name")).fill(name)
         form.get_by_label(t("field_password_new")).fill(PASSWORD)
         form.get_by_role("button", name=t("signup_button")).click()
-        page.get_by_role("button", name=t("signout_button")).wait_for()  # signed in, still on Account
+        page.get_by_role("button", name=t("signout_button"), exact=True).wait_for()  # signed in, still on Account
         page.locator("[data-testid='stSidebarNav']").get_by_role("link", name=t("nav_home")).click()
         page.get_by_role("heading", name=t("home_title")).wait_for()  # the Start page, with the bank loaded
     finally:
