@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.context import TOKEN_KEY, clear_current_attempt, hosted_mode, signed_in_learner, store
-from quiz.accounts import AccountError, delete_account, sign_in, sign_out, sign_out_everywhere, sign_up
 from quiz.messages import t
+from quiz.store.accounts import AccountError, delete_account, sign_in, sign_out, sign_out_everywhere, sign_up
 
 st.title(t("account_title"))
 

@@ -17,14 +17,14 @@ from app_pages.context import (
     set_current_attempt,
     store,
 )
-from quiz.adaptive_flow import choose_next, session_from_attempt
-from quiz.attempt import Attempt
 from quiz.content.models import Kind, Question
 from quiz.measure.adaptive import AdaptiveSession, item_pool
 from quiz.measure.scoring import SKIP_CREDIT, score_answer
 from quiz.messages import t
 from quiz.results import CONFIDENCE_LEVELS, answer_key_markdown
-from quiz.store import AttemptClosed
+from quiz.store.adaptive_flow import choose_next, session_from_attempt
+from quiz.store.attempt import Attempt
+from quiz.store.database import AttemptClosed
 
 bank = bank_report().bank
 

@@ -6,11 +6,11 @@ import os
 
 import streamlit as st
 
-from quiz.attempt import Attempt
 from quiz.content.bank import BankReport, read_bank
 from quiz.messages import t
 from quiz.results import AttemptResult, DamagedAttempt, evaluate_attempt
-from quiz.store import LOCAL_LEARNER, Store
+from quiz.store.attempt import Attempt
+from quiz.store.database import LOCAL_LEARNER, Store
 
 # Session keys of the attempt in progress: its id, practice feedback, the copy the assessment page
 # keeps, and the finished attempt the results and plan pages show.
@@ -41,7 +41,7 @@ def hosted_mode() -> bool:
 
 def signed_in_learner() -> int | None:
     """In hosted mode, the learner of this browser session's valid sign-in, if any."""
-    from quiz.accounts import session_learner
+    from quiz.store.accounts import session_learner
 
     learner = session_learner(store(), st.session_state.get(TOKEN_KEY))
     if learner is None:
@@ -151,7 +151,7 @@ def _report_html(attempt_id: str, _result: AttemptResult) -> str:
 
 def show_exports(result: AttemptResult, key: str) -> None:
     """Download buttons: my data as CSV and JSON, and the HTML report of `result`'s attempt."""
-    from quiz.export import attempts_to_csv, attempts_to_json
+    from quiz.store.export import attempts_to_csv, attempts_to_json
 
     learner = learner_id()
     bank = bank_report().bank

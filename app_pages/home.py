@@ -14,9 +14,9 @@ from app_pages.context import (
     show_bank_problems,
     store,
 )
-from quiz.adaptive_flow import new_adaptive_quiz
 from quiz.measure.assemble import QUESTION_BUDGET, AssessmentSettings, Length, assemble_quiz
 from quiz.messages import t
+from quiz.store.adaptive_flow import new_adaptive_quiz
 
 bank = bank_report().bank
 

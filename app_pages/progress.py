@@ -14,9 +14,9 @@ from app_pages.progress_views import (
     progress_figure,
 )
 from quiz.history import retake_hints
-from quiz.history_import import InvalidExport, parse_export
 from quiz.messages import t
-from quiz.store import history_signature, import_attempts
+from quiz.store.database import history_signature, import_attempts
+from quiz.store.history_import import InvalidExport, parse_export
 
 bank = bank_report().bank
 learner = learner_id()

@@ -308,7 +308,7 @@ def languages_for_full_length(bank: Any) -> list[str]:
 
 def attempt_length(attempt_id: str) -> int:
     """How many questions the attempt the app started holds, read back from the app's database."""
-    from quiz.store import Store
+    from quiz.store.database import Store
 
     store = Store.open()
     try:

@@ -43,10 +43,10 @@ def median(samples: list[float]) -> float:
 
 
 def seed_history(store, bank, learner: int) -> int:  # type: ignore[no-untyped-def]
-    from quiz.attempt import Attempt, Response
     from quiz.measure.assemble import AssessmentSettings, Length, assemble_quiz
     from quiz.measure.scoring import score_answer
-    from quiz.store import import_attempts
+    from quiz.store.attempt import Attempt, Response
+    from quiz.store.database import import_attempts
 
     rng = random.Random(7)
     settings = AssessmentSettings("junior", ("python",), Length.STANDARD)
@@ -155,7 +155,7 @@ def main() -> int:
     logging.getLogger("streamlit").setLevel(logging.ERROR)
     try:
         from quiz.content.bank import load_bank
-        from quiz.store import LOCAL_LEARNER, Store
+        from quiz.store.database import LOCAL_LEARNER, Store
 
         bank = load_bank()
         store = Store.open()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from quiz.measure.item_health import MIN_DISCRIMINATION, MIN_RESPONSES
-from quiz.recalibrate import MAX_RMSD, ItemResult, Outcome, Recalibration
+from quiz.store.recalibrate import MAX_RMSD, ItemResult, Outcome, Recalibration
 
 
 def report_lines(run: Recalibration, min_responses: int) -> list[str]:

@@ -16,7 +16,7 @@ from quiz.content.lint import key_positions, lint_bank
 from quiz.content.models import BlindRating
 
 if TYPE_CHECKING:
-    from quiz.recalibrate import ScoredAnswer
+    from quiz.store.recalibrate import ScoredAnswer
 
 
 def bank_stats(bank: Bank) -> dict[str, object]:
@@ -134,7 +134,7 @@ def _calibrate(path: Path | None, database: str | None, min_responses: int, writ
     from quiz.calibration_report import report_lines
     from quiz.content.calibration_file import CALIBRATION_FILE, parse_calibration, write_calibration
     from quiz.content.yaml_cache import load_yaml
-    from quiz.recalibrate import recalibrate
+    from quiz.store.recalibrate import recalibrate
 
     answers = _stored_answers(database)
     if answers is None:
@@ -174,8 +174,8 @@ def _stored_answers(database: str | None) -> list[ScoredAnswer] | None:
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import SQLAlchemyError
 
-    from quiz.recalibrate import finished_answers
-    from quiz.store import Store, default_database_url
+    from quiz.store.database import Store, default_database_url
+    from quiz.store.recalibrate import finished_answers
 
     url = database or default_database_url()
     try:

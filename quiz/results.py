@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from quiz.adaptive_flow import session_from_attempt
-from quiz.attempt import Attempt, Response
 from quiz.content.bank import Bank
 from quiz.content.models import Profile, Question
 from quiz.measure.adaptive import SkillDecision, item_pool
@@ -19,6 +17,8 @@ from quiz.measure.scoring import (
     readiness,
 )
 from quiz.messages import t
+from quiz.store.adaptive_flow import session_from_attempt
+from quiz.store.attempt import Attempt, Response
 from quiz.summary import readiness_sentence
 
 CONFIDENCE_LEVELS = ("guess", "fairly_sure", "certain")

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from quiz.content.bank import Bank, load_bank
-from quiz.store import Store
+from quiz.store.database import Store
 
 # Tests parse YAML afresh unless a test turns the on-disk cache on itself.
 os.environ.setdefault("DEVREADY_CACHE_DIR", "off")

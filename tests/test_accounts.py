@@ -10,7 +10,9 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
-from quiz.accounts import (
+from quiz.content.bank import Bank
+from quiz.measure.assemble import AssessmentSettings, Length, assemble_quiz
+from quiz.store.accounts import (
     FREE_FAILURES,
     SESSION_LIFETIME,
     AccountError,
@@ -21,10 +23,8 @@ from quiz.accounts import (
     sign_out,
     sign_up,
 )
-from quiz.content.bank import Bank
-from quiz.measure.assemble import AssessmentSettings, Length, assemble_quiz
-from quiz.store import Store
-from quiz.tables import LearnerRow, ResponseRow
+from quiz.store.database import Store
+from quiz.store.tables import LearnerRow, ResponseRow
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 PASSWORD = "correct horse battery"
@@ -125,7 +125,7 @@ BACKENDS = ["sqlite_store", pytest.param("postgres_store", marks=pytest.mark.pos
 
 def _checks_counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every password check sign_in makes, recorded (the real check still runs)."""
-    import quiz.accounts as accounts
+    import quiz.store.accounts as accounts
 
     checked: list[str] = []
     real = accounts._password_matches
@@ -238,7 +238,7 @@ def test_a_lock_lasts_at_most_five_minutes_and_a_quiet_day_forgets_the_failures(
 
 
 def test_expired_sessions_are_purged_at_the_next_sign_in(store: Store) -> None:
-    from quiz.tables import SessionRow
+    from quiz.store.tables import SessionRow
 
     sign_up(store, "ada", PASSWORD)
     sign_in(store, "ada", PASSWORD, now=NOW)
@@ -248,7 +248,7 @@ def test_expired_sessions_are_purged_at_the_next_sign_in(store: Store) -> None:
 
 
 def test_signing_out_everywhere_ends_every_session_of_that_learner_only(store: Store) -> None:
-    from quiz.accounts import sign_out_everywhere
+    from quiz.store.accounts import sign_out_everywhere
 
     ada, bob = sign_up(store, "ada", PASSWORD), sign_up(store, "bob", PASSWORD)
     laptop, phone = sign_in(store, "ada", PASSWORD, now=NOW), sign_in(store, "ada", PASSWORD, now=NOW)
@@ -264,8 +264,8 @@ def test_a_database_of_the_previous_schema_upgrades_with_its_accounts(tmp_path: 
     from alembic import command
     from sqlalchemy import text
 
-    from quiz.migrations import alembic_config
-    from quiz.store import create_store_engine
+    from quiz.store.database import create_store_engine
+    from quiz.store.migrations import alembic_config
 
     url = f"sqlite:///{tmp_path / 'old.db'}"
     engine = create_store_engine(url)

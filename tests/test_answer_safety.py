@@ -10,7 +10,7 @@ import streamlit as st
 from sqlalchemy.exc import OperationalError
 from streamlit.testing.v1 import AppTest
 
-from quiz.store import Store
+from quiz.store.database import Store
 from tests.test_app_flows import APP, _answer_current, _on_question_page, _start
 
 

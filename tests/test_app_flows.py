@@ -10,7 +10,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from quiz.measure.assemble import Length
-from quiz.store import Store
+from quiz.store.database import Store
 from tests.conftest import content, write_content
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")

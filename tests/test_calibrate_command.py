@@ -12,13 +12,13 @@ import numpy as np
 import pytest
 import yaml
 
-import quiz.recalibrate
+import quiz.store.recalibrate
 from quiz.cli import main
 from quiz.content.bank import load_bank, read_bank
 from quiz.measure.assemble import AssessmentSettings, Quiz, QuizItem
 from quiz.measure.calibration import Calibration, calibrate_2pl
 from quiz.measure.irt import item_parameters
-from quiz.store import Store
+from quiz.store.database import Store
 from tests.conftest import content, write_content
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -152,7 +152,7 @@ def test_a_diverged_estimate_keeps_the_previous_parameters_and_is_reported(
         diverged[0] = True
         return dataclasses.replace(fit, diverged=diverged)
 
-    monkeypatch.setattr(quiz.recalibrate, "calibrate_2pl", first_item_diverges)
+    monkeypatch.setattr(quiz.store.recalibrate, "calibrate_2pl", first_item_diverges)
     code, out, _ = _run(capsys, str(content_dir), "--database", database)
     assert code == 0
     assert "Kept, estimate diverged: 2 item(s)" in out

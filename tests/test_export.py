@@ -13,13 +13,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quiz.attempt import Attempt, Response
 from quiz.content.bank import Bank
-from quiz.export import attempts_to_csv, attempts_to_json, neutralise_cell
-from quiz.history_import import InvalidExport, parse_export
 from quiz.measure.assemble import AssessmentSettings, Length, assemble_quiz
 from quiz.measure.scoring import score_answer
-from quiz.store import Store, import_attempts
+from quiz.store.attempt import Attempt, Response
+from quiz.store.database import Store, import_attempts
+from quiz.store.export import attempts_to_csv, attempts_to_json, neutralise_cell
+from quiz.store.history_import import InvalidExport, parse_export
 
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 

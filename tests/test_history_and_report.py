@@ -8,8 +8,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from quiz.adaptive_flow import choose_next, new_adaptive_quiz, session_from_attempt
-from quiz.attempt import Attempt, Response
 from quiz.content.bank import Bank
 from quiz.history import compare_attempts, level_series, retake_hints
 from quiz.measure.adaptive import item_pool
@@ -17,6 +15,8 @@ from quiz.measure.assemble import AssessmentSettings, Length, assemble_quiz
 from quiz.measure.scoring import score_answer
 from quiz.report import render_report
 from quiz.results import AttemptResult, evaluate_attempt
+from quiz.store.adaptive_flow import choose_next, new_adaptive_quiz, session_from_attempt
+from quiz.store.attempt import Attempt, Response
 
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
 

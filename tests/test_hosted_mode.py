@@ -9,7 +9,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from quiz.store import Store
+from quiz.store.database import Store
 from tests.test_app_flows import APP, _answer_current, _on_question_page, _start
 
 PASSWORD = "correct horse battery"

@@ -87,7 +87,7 @@ def test_partial_credit_scores_are_correlated_as_they_are() -> None:
 
 
 def test_item_health_reads_fixed_form_attempts_only(small_bank) -> None:  # type: ignore[no-untyped-def]
-    from quiz.recalibrate import ScoredAnswer, response_matrices
+    from quiz.store.recalibrate import ScoredAnswer, response_matrices
 
     answers = [ScoredAnswer("a1", "sql-l3-0", 1.0, False), ScoredAnswer("a2", "sql-l3-0", 0.0, True)]
     matrix = response_matrices(answers, small_bank)["sql"]

@@ -9,7 +9,7 @@ import pytest
 
 from quiz.content.bank import Bank
 from quiz.measure.assemble import AssessmentSettings, Length, assemble_quiz
-from quiz.store import Store
+from quiz.store.database import Store
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -111,7 +111,7 @@ def test_reopening_the_database_keeps_everything(tmp_path: Path, small_bank: Ban
 
 
 def test_a_finished_attempt_refuses_further_answers_and_keeps_its_scores(store: Store, small_bank: Bank) -> None:
-    from quiz.store import AttemptClosed
+    from quiz.store.database import AttemptClosed
 
     quiz = _quiz(small_bank)
     attempt_id = store.start_attempt(store.learner_id(), quiz)

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from quiz.content.bank import Bank
 from quiz.measure.assemble import AssessmentSettings, Length, assemble_quiz
-from quiz.store import Store
-from quiz.tables import AttemptRow, ResponseRow
+from quiz.store.database import Store
+from quiz.store.tables import AttemptRow, ResponseRow
 
 WRITERS = 8
 ATTEMPTS_EACH = 200

@@ -13,10 +13,10 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from quiz.attempt import Attempt, Response
 from quiz.content.bank import load_bank
 from quiz.measure.assemble import AssessmentSettings, Length, assemble_quiz
-from quiz.store import Store, import_attempts
+from quiz.store.attempt import Attempt, Response
+from quiz.store.database import Store, import_attempts
 from tests.test_app_flows import APP
 
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)

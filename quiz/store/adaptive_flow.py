@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import random
 
-from quiz.attempt import Attempt
 from quiz.content.bank import Bank
 from quiz.measure.adaptive import AdaptiveSession, ItemPool, session_for_profile
 from quiz.measure.assemble import AssessmentSettings, Quiz, QuizItem, option_order
+from quiz.store.attempt import Attempt
 
 
 def new_adaptive_quiz(bank: Bank, settings: AssessmentSettings) -> Quiz:

@@ -22,8 +22,8 @@ from quiz.content.calibration_file import DEFAULT_MIN_RESPONSES, CalibrationEntr
 from quiz.measure.calibration import calibrate_2pl
 from quiz.measure.irt import item_parameters
 from quiz.measure.item_health import ItemHealth, item_health
-from quiz.store import Store
-from quiz.tables import AttemptRow, ResponseRow
+from quiz.store.database import Store
+from quiz.store.tables import AttemptRow, ResponseRow
 
 # PISA's item-fit threshold on RMSD (it uses 0.12; we are a little stricter).
 MAX_RMSD = 0.10

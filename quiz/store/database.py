@@ -20,11 +20,11 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from quiz.attempt import Attempt, Response
 from quiz.measure.assemble import Quiz, QuizItem
-from quiz.tables import AttemptRow, LearnerRow, ResponseRow, attempt_row, restored_rows, to_attempt, utc_now
+from quiz.store.attempt import Attempt, Response
+from quiz.store.tables import AttemptRow, LearnerRow, ResponseRow, attempt_row, restored_rows, to_attempt, utc_now
 
-DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 LOCAL_LEARNER = "local"
 
 
@@ -72,7 +72,7 @@ class Store:
 
     @classmethod
     def open(cls, url: str | None = None) -> Store:
-        from quiz.migrations import upgrade_to_latest
+        from quiz.store.migrations import upgrade_to_latest
 
         engine = create_store_engine(url or default_database_url())
         upgrade_to_latest(engine)
@@ -283,7 +283,7 @@ class Store:
 
 
 def import_attempts(store: Store, learner_id: int, attempts: list[Attempt]) -> tuple[int, int]:
-    """Add checked attempts (`quiz.history_import.parse_export`) to `learner_id`; returns (imported, skipped).
+    """Add checked attempts (`quiz.store.history_import.parse_export`) to `learner_id`; returns (imported, skipped).
 
     An attempt this learner already has (same id) is skipped, never duplicated. An id that belongs to
     another learner is imported under a new id: the file is this learner's history, and another

@@ -1,4 +1,4 @@
-"""The database tables (SQLAlchemy ORM; Alembic migrations in quiz/alembic) and the mapping between
+"""The database tables (SQLAlchemy ORM; Alembic migrations in quiz/store/alembic) and the mapping between
 their rows and `Attempt`."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from quiz.attempt import Attempt, Response
 from quiz.measure.assemble import AssessmentSettings, Length, Quiz, QuizItem
+from quiz.store.attempt import Attempt, Response
 
 
 def utc_now() -> datetime:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from quiz.tables import Base
+from quiz.store.tables import Base
 
 config = context.config
 engine = config.attributes["engine"]

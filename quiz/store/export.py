@@ -2,7 +2,7 @@
 
 CSV cells that a spreadsheet would run as a formula (starting with =, +, -, @, a tab or a line
 break, also after leading spaces, which spreadsheets skip) are prefixed with an apostrophe, so an
-exported file can never carry a formula. Reading an export back in is `quiz.history_import`.
+exported file can never carry a formula. Reading an export back in is `quiz.store.history_import`.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from quiz.attempt import Attempt
 from quiz.content.bank import Bank
+from quiz.store.attempt import Attempt
 
 EXPORT_FORMAT = "devready-export"
 EXPORT_VERSION = 1

@@ -28,8 +28,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from quiz.store import LOCAL_LEARNER, Store
-from quiz.tables import AttemptRow, LearnerRow, ResponseRow, SessionRow, SignInThrottleRow, as_utc, utc_now
+from quiz.store.database import LOCAL_LEARNER, Store
+from quiz.store.tables import AttemptRow, LearnerRow, ResponseRow, SessionRow, SignInThrottleRow, as_utc, utc_now
 
 SESSION_LIFETIME = timedelta(hours=12)
 FREE_FAILURES = 5  # failed sign-ins allowed before the name locks

@@ -19,11 +19,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from quiz.attempt import Attempt, Response
 from quiz.content.bank import Bank
 from quiz.content.models import Kind
 from quiz.measure.assemble import AssessmentSettings, Length, Quiz, QuizItem
 from quiz.measure.scoring import SKIP_CREDIT, score_answer
+from quiz.store.attempt import Attempt, Response
 
 MAX_FILE_BYTES = 8 * 1024 * 1024  # a learner's whole history is far smaller (500 attempts ≈ 3 MB)
 MAX_DEPTH = 8  # an export nests five levels deep
