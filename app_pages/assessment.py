@@ -21,7 +21,7 @@ from quiz.content.models import Kind, Question
 from quiz.measure.adaptive import AdaptiveSession, item_pool
 from quiz.measure.scoring import SKIP_CREDIT, score_answer
 from quiz.messages import t
-from quiz.results import CONFIDENCE_LEVELS, answer_key_markdown
+from quiz.report.attempt_result import CONFIDENCE_LEVELS, answer_key_markdown
 from quiz.store.adaptive_flow import choose_next, session_from_attempt
 from quiz.store.attempt import Attempt
 from quiz.store.database import AttemptClosed

@@ -8,7 +8,7 @@ import streamlit as st
 
 from quiz.content.bank import BankReport, read_bank
 from quiz.messages import t
-from quiz.results import AttemptResult, DamagedAttempt, evaluate_attempt
+from quiz.report.attempt_result import AttemptResult, DamagedAttempt, evaluate_attempt
 from quiz.store.attempt import Attempt
 from quiz.store.database import LOCAL_LEARNER, Store
 
@@ -144,7 +144,7 @@ def show_bank_problems() -> None:
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _report_html(attempt_id: str, _result: AttemptResult) -> str:
-    from quiz.report import render_report
+    from quiz.report.offline_report import render_report
 
     return render_report(_result, bank_report().bank)
 

@@ -13,8 +13,8 @@ from app_pages.progress_views import (
     history_table,
     progress_figure,
 )
-from quiz.history import retake_hints
 from quiz.messages import t
+from quiz.report.history import retake_hints
 from quiz.store.database import history_signature, import_attempts
 from quiz.store.history_import import InvalidExport, parse_export
 

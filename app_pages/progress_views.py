@@ -12,11 +12,11 @@ import pyarrow as pa
 import streamlit as st
 
 from app_pages.context import bank_report, store
-from quiz import charts
-from quiz.history import compare_attempts, measured_skills
 from quiz.messages import t
-from quiz.results import AttemptResult, DamagedAttempt, evaluate_attempt
-from quiz.summary import form_label
+from quiz.report import charts
+from quiz.report.attempt_result import AttemptResult, DamagedAttempt, evaluate_attempt
+from quiz.report.history import compare_attempts, measured_skills
+from quiz.report.summary import form_label
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

@@ -13,11 +13,11 @@ import pyarrow as pa
 import streamlit as st
 
 from app_pages.context import bank_report
-from quiz import charts
 from quiz.messages import t
-from quiz.planning import Plan, build_plan
-from quiz.result_tables import decision_rows, skill_rows
-from quiz.results import AttemptResult, answer_key_markdown
+from quiz.report import charts
+from quiz.report.attempt_result import AttemptResult, answer_key_markdown
+from quiz.report.planning import Plan, build_plan
+from quiz.report.result_tables import decision_rows, skill_rows
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)

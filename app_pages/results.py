@@ -8,8 +8,8 @@ from app_pages.context import bank_report, finished_attempt_or_stop, result_or_s
 from app_pages.result_views import decision_table, result_figures, review_entries, skill_table
 from quiz.measure.scoring import MIN_ANSWERS_FOR_LEVEL
 from quiz.messages import t
-from quiz.result_tables import decision_notes
-from quiz.summary import salary_sentences
+from quiz.report.result_tables import decision_notes
+from quiz.report.summary import salary_sentences
 
 bank = bank_report().bank
 

@@ -275,7 +275,7 @@ def start_attempt(at: Any, languages: list[str]) -> None:
 def answer_current_question(at: Any, rng: random.Random) -> None:
     """Pick an answer and a confidence with the widgets, then press 'Submit answer'."""
     from quiz.messages import t
-    from quiz.results import CONFIDENCE_LEVELS
+    from quiz.report.attempt_result import CONFIDENCE_LEVELS
 
     position = on_question_page(at)
     assert position is not None

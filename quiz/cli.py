@@ -131,9 +131,9 @@ def _verify(path: Path | None, only: list[str]) -> int:
 
 def _calibrate(path: Path | None, database: str | None, min_responses: int, write: Path | None, dry_run: bool) -> int:
     """Recalibrate items from stored answers; exit 1 only when the database cannot be used."""
-    from quiz.calibration_report import report_lines
     from quiz.content.calibration_file import CALIBRATION_FILE, parse_calibration, write_calibration
     from quiz.content.yaml_cache import load_yaml
+    from quiz.report.calibration_report import report_lines
     from quiz.store.recalibrate import recalibrate
 
     answers = _stored_answers(database)

@@ -9,12 +9,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from quiz.content.bank import Bank
-from quiz.history import compare_attempts, level_series, retake_hints
 from quiz.measure.adaptive import item_pool
 from quiz.measure.assemble import AssessmentSettings, Length, assemble_quiz
 from quiz.measure.scoring import score_answer
-from quiz.report import render_report
-from quiz.results import AttemptResult, evaluate_attempt
+from quiz.report.attempt_result import AttemptResult, evaluate_attempt
+from quiz.report.history import compare_attempts, level_series, retake_hints
+from quiz.report.offline_report import render_report
 from quiz.store.adaptive_flow import choose_next, new_adaptive_quiz, session_from_attempt
 from quiz.store.attempt import Attempt, Response
 
@@ -121,7 +121,7 @@ def test_the_report_of_an_adaptive_attempt_carries_its_decisions(small_bank: Ban
 
 
 def test_progress_charts_follow_attempts_in_order_with_their_uncertainty(small_bank: Bank) -> None:
-    from quiz import charts
+    from quiz.report import charts
 
     results = [_result(small_bank, set(), 1), _result(small_bank, {"sql", "python"}, 2)]
     band_low, band_high, line = charts.readiness_over_time(results).data
@@ -136,7 +136,7 @@ def test_progress_charts_follow_attempts_in_order_with_their_uncertainty(small_b
 
 
 def test_attempt_axes_tick_whole_attempts_and_the_band_draws_no_points(small_bank: Bank) -> None:
-    from quiz import charts
+    from quiz.report import charts
 
     one = charts.readiness_over_time([_result(small_bank, set(), 1)])
     assert (one.layout.xaxis.tick0, one.layout.xaxis.dtick) == (1, 1)  # one attempt: a single tick "1"

@@ -10,7 +10,7 @@ from quiz.content.bank import Bank
 from quiz.content.models import SkillTarget
 from quiz.measure.irt import ItemResponse, posterior
 from quiz.measure.scoring import Gap, SkillEstimate
-from quiz.planning import build_plan, modules_for_gap
+from quiz.report.planning import build_plan, modules_for_gap
 
 
 def _gap(skill: str, level: float, target: int = 3, weight: float = 3, answers: int = 4) -> Gap:

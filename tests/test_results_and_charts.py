@@ -8,14 +8,14 @@ from datetime import UTC, date, datetime
 import plotly.io as pio
 import pytest
 
-from quiz import charts
 from quiz.content.bank import Bank
 from quiz.measure.assemble import AssessmentSettings, Length, assemble_quiz
 from quiz.measure.scoring import score_answer
-from quiz.planning import build_plan
-from quiz.results import AttemptResult, evaluate_attempt
+from quiz.report import charts
+from quiz.report.attempt_result import AttemptResult, evaluate_attempt
+from quiz.report.planning import build_plan
+from quiz.report.summary import form_label
 from quiz.store.attempt import Attempt, Response
-from quiz.summary import form_label
 
 NOW = datetime(2026, 11, 26, tzinfo=UTC)
 

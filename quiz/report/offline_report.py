@@ -10,13 +10,13 @@ from html import escape
 
 import plotly.graph_objects as go
 
-from quiz import charts
 from quiz.content.bank import Bank
 from quiz.measure.scoring import MIN_ANSWERS_FOR_LEVEL
 from quiz.messages import t
-from quiz.result_tables import Row, decision_notes, decision_rows, skill_rows
-from quiz.results import AttemptResult
-from quiz.summary import salary_sentences
+from quiz.report import charts
+from quiz.report.attempt_result import AttemptResult
+from quiz.report.result_tables import Row, decision_notes, decision_rows, skill_rows
+from quiz.report.summary import salary_sentences
 
 REPORT_TEMPLATE = "plotly_white"
 _STYLE = """

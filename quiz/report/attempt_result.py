@@ -17,9 +17,9 @@ from quiz.measure.scoring import (
     readiness,
 )
 from quiz.messages import t
+from quiz.report.summary import readiness_sentence
 from quiz.store.adaptive_flow import session_from_attempt
 from quiz.store.attempt import Attempt, Response
-from quiz.summary import readiness_sentence
 
 CONFIDENCE_LEVELS = ("guess", "fairly_sure", "certain")
 

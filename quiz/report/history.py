@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from quiz.content.bank import Bank
-from quiz.results import AttemptResult
+from quiz.report.attempt_result import AttemptResult
 
 
 @dataclass(frozen=True)

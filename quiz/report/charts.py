@@ -12,10 +12,10 @@ import plotly.graph_objects as go
 from plotly.basedatatypes import BaseTraceType
 
 from quiz.content.bank import Bank
-from quiz.history import level_series
 from quiz.messages import t
-from quiz.planning import Plan
-from quiz.results import AttemptResult
+from quiz.report.attempt_result import AttemptResult
+from quiz.report.history import level_series
+from quiz.report.planning import Plan
 
 BLUE = "#0072B2"
 ORANGE = "#E69F00"

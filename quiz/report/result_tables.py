@@ -6,7 +6,7 @@ from __future__ import annotations
 from quiz.content.bank import Bank
 from quiz.measure.adaptive import DECISION_THRESHOLD, MAX_PER_SKILL
 from quiz.messages import t
-from quiz.results import AttemptResult
+from quiz.report.attempt_result import AttemptResult
 
 Row = dict[str, str | int]
 
