@@ -17,7 +17,8 @@ from app_pages.context import (
     set_current_attempt,
     store,
 )
-from quiz.content.models import Kind, Question
+from quiz.content.kinds import KINDS, Answering
+from quiz.content.models import Question
 from quiz.measure.adaptive import AdaptiveSession, item_pool
 from quiz.measure.scoring import SKIP_CREDIT, score_answer
 from quiz.messages import t
@@ -101,7 +102,7 @@ def _show_question(question: Question, position: int, total: int) -> None:
     st.markdown(question.prompt)
     if question.code:
         st.code(question.code, language=question.language or "text")
-    if question.kind is Kind.MULTIPLE:
+    if KINDS[question.kind].answering is Answering.SEVERAL:
         st.caption(t("select_all_that_apply"))
 
 
@@ -193,7 +194,7 @@ choices = question.choices
 ordered = [choices[index].text for index in item.option_order]
 
 with st.form(f"answer-{attempt.id}-{position}", clear_on_submit=False):
-    if question.kind is Kind.MULTIPLE:
+    if KINDS[question.kind].answering is Answering.SEVERAL:
         picked = [text for index, text in enumerate(ordered) if st.checkbox(text, key=f"opt-{position}-{index}")]
     else:
         choice = st.radio(t("your_answer_label"), ordered, index=None, key=f"choice-{position}")

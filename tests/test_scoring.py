@@ -138,3 +138,13 @@ def test_the_worked_example_of_docs_scoring_md_holds() -> None:
     ]
     result = readiness(gaps)
     assert (round(result.value, 3), round(result.sd, 3)) == (0.635, 0.248)
+
+
+def test_every_kind_has_one_row_of_rules_that_validation_scoring_and_the_page_read() -> None:
+    from quiz.content.kinds import KINDS, Answering, Kind
+
+    assert set(KINDS) == set(Kind)
+    assert KINDS[Kind.MULTIPLE].answering is Answering.SEVERAL
+    assert all(KINDS[kind].answering is Answering.ONE for kind in Kind if kind is not Kind.MULTIPLE)
+    assert not KINDS[Kind.TRUE_FALSE].shuffled and KINDS[Kind.TRUE_FALSE].fixed_options
+    assert KINDS[Kind.SCENARIO].partial_credit

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from quiz.content.bank import LINT_ALLOW_FILE, Bank
 from quiz.content.content_file import Problem
-from quiz.content.models import Kind, Question
+from quiz.content.kinds import KINDS
+from quiz.content.models import Question
 
 MAX_LONGEST_IS_CORRECT_SHARE = 0.35
 NEAR_DUPLICATE_JACCARD = 0.85
@@ -80,7 +81,7 @@ def significant_words(text: str) -> set[str]:
 
 def _explains_the_key(question: Question) -> bool:
     explanation = question.explanation.lower()
-    if question.kind is Kind.TRUE_FALSE:
+    if KINDS[question.kind].fixed_options:
         return bool(re.search(r"\b(true|false)\b", explanation))
     for text in question.correct_texts:
         key_words = significant_words(text)
@@ -94,7 +95,7 @@ def _explains_the_key(question: Question) -> bool:
 
 def _longest_is_correct(question: Question) -> bool | None:
     """True when a correct option is strictly longer than every other; None if not a choice question."""
-    if question.kind is Kind.TRUE_FALSE:
+    if KINDS[question.kind].fixed_options:
         return None
     lengths = sorted(((len(option.text), option.score == 1.0) for option in question.options), reverse=True)
     (longest, is_key), (runner_up, _) = lengths[0], lengths[1]
@@ -118,7 +119,7 @@ def absolute_distractors(question: Question) -> list[str]:
     From level 3 up, a wrong option (no credit, for a scenario) that contains an absolute word is a
     giveaway when no keyed option (full credit) contains one: a learner picks against the absolute.
     """
-    if question.difficulty < MIN_ABSOLUTE_DIFFICULTY or question.kind is Kind.TRUE_FALSE:
+    if question.difficulty < MIN_ABSOLUTE_DIFFICULTY or KINDS[question.kind].fixed_options:
         return []
     if any(absolute_words(option.text) for option in question.options if option.score == 1.0):
         return []

@@ -13,6 +13,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
+from quiz.content.kinds import KINDS, Kind, check_options
+
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)]
 Level = Annotated[int, Field(ge=0, le=5)]
 Difficulty = Annotated[int, Field(ge=1, le=5)]
@@ -30,14 +32,6 @@ class Category(StrEnum):
     ARCHITECTURE = "architecture"
     QUALITY = "quality"
     SOFT_SKILLS = "soft skills"
-
-
-class Kind(StrEnum):
-    SINGLE = "single"
-    MULTIPLE = "multiple"
-    TRUE_FALSE = "true_false"
-    CODE = "code"
-    SCENARIO = "scenario"
 
 
 class Engine(StrEnum):
@@ -116,35 +110,7 @@ class Question(Content):
 
     @model_validator(mode="after")
     def _options_fit_the_kind(self) -> Question:
-        if self.kind is Kind.TRUE_FALSE:
-            if self.answer is None:
-                raise ValueError("a true_false question needs `answer: true` or `answer: false`")
-            if self.options:
-                raise ValueError("a true_false question takes `answer`, not `options`")
-            return self
-        if self.answer is not None:
-            raise ValueError("only a true_false question takes `answer`")
-        if len(self.options) < 2:
-            raise ValueError("a choice question needs at least two options")
-        correct = sum(option.correct for option in self.options)
-        credited = [option for option in self.options if option.credit is not None]
-        if self.kind is Kind.SCENARIO:
-            if len(credited) != len(self.options) or correct:
-                raise ValueError("every scenario option needs a `credit` (0 to 1) and none `correct`")
-            if max(option.credit or 0.0 for option in self.options) != 1.0:
-                raise ValueError("a scenario question needs one option with credit 1.0")
-            return self
-        if credited:
-            raise ValueError("only scenario options take `credit`")
-        if self.kind is Kind.MULTIPLE:
-            if correct < 1:
-                raise ValueError("a multiple-choice question needs at least one correct option")
-            if correct == len(self.options):
-                raise ValueError("a multiple-choice question needs at least one wrong option")
-        elif correct != 1:
-            raise ValueError(f"a {self.kind.value} question needs exactly one correct option, found {correct}")
-        if self.kind is Kind.CODE and not self.code:
-            raise ValueError("a code question needs a `code` block")
+        check_options(self)  # each kind's rules live in quiz/content/kinds.py
         if self.code and not self.language:
             raise ValueError("a `code` block needs its `language`")
         return self
@@ -152,7 +118,7 @@ class Question(Content):
     @property
     def choices(self) -> list[Option]:
         """The options a learner picks from; true/false questions get their two fixed ones."""
-        if self.kind is Kind.TRUE_FALSE:
+        if KINDS[self.kind].fixed_options:
             return [
                 Option(text="True", correct=self.answer is True),
                 Option(text="False", correct=self.answer is False),

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from quiz.content.bank import Bank
-from quiz.content.models import Kind, Question
+from quiz.content.kinds import KINDS
+from quiz.content.models import Question
 
 
 class Length(StrEnum):
@@ -148,6 +149,6 @@ def _interleave(groups: list[list[Question]]) -> list[Question]:
 
 def option_order(question: Question, rng: random.Random) -> tuple[int, ...]:
     order = list(range(len(question.choices)))
-    if question.kind is not Kind.TRUE_FALSE:  # "True, False" is the order everybody expects
+    if KINDS[question.kind].shuffled:  # not "True, False", the order everybody expects
         rng.shuffle(order)
     return tuple(order)

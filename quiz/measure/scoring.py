@@ -12,28 +12,19 @@ from dataclasses import dataclass
 from math import sqrt
 
 from quiz.content.bank import Bank
-from quiz.content.models import Kind, Profile, Question, SkillTarget
+from quiz.content.kinds import NO_CREDIT, score_choice
+from quiz.content.models import Profile, Question, SkillTarget
 from quiz.measure.irt import ItemResponse, Posterior, item_parameters, level_cut, posterior, theta_to_level
 
 MIN_ANSWERS_FOR_LEVEL = 3
-SKIP_CREDIT = 0.0  # a skipped question, or one removed from the bank since it was asked, earns nothing
+SKIP_CREDIT = NO_CREDIT  # a skipped question, or one removed from the bank since it was asked, earns nothing
 READY_THRESHOLD = 0.8
 CLOSE_THRESHOLD = 0.5
 
 
 def score_answer(question: Question, chosen: Sequence[str]) -> float:
     """Credit in [0, 1] for the option texts a learner chose; nothing chosen (a skip) scores 0."""
-    picked = set(chosen)
-    if not picked:
-        return SKIP_CREDIT
-    options = {option.text: option for option in question.choices}
-    if question.kind is Kind.SCENARIO:
-        if len(picked) != 1:
-            return 0.0
-        option = options.get(next(iter(picked)))
-        return option.score if option is not None else 0.0
-    correct = set(question.correct_texts)
-    return 1.0 if picked == correct else 0.0
+    return score_choice(question.kind, question.choices, chosen)  # each kind's rule: quiz/content/kinds.py
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from quiz.content.bank import Bank
-from quiz.content.models import Kind
+from quiz.content.kinds import KINDS, Answering
 from quiz.measure.assemble import AssessmentSettings, Length, Quiz, QuizItem
 from quiz.measure.scoring import SKIP_CREDIT, score_answer
 from quiz.store.attempt import Attempt, Response
@@ -196,7 +196,7 @@ def _attempt_faults(record: AttemptRecord, bank: Bank) -> Iterator[tuple[str, st
             yield f"{where}, chosen", "an option is chosen twice"
         if any(text not in texts for text in response.chosen):
             yield f"{where}, chosen", "not an option of this question"
-        if question.kind is not Kind.MULTIPLE and len(response.chosen) > 1:
+        if KINDS[question.kind].answering is Answering.ONE and len(response.chosen) > 1:
             yield f"{where}, chosen", f"a {question.kind.value} question takes one answer"
 
 
