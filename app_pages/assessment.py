@@ -111,7 +111,7 @@ def _feedback(attempt: Attempt, question_id: str) -> None:
     question = bank.questions[question_id]
     response = attempt.response_for(question_id)
     _show_question(question, 0, 0)
-    score = response.score if response else 0.0
+    score = response.score if response else SKIP_CREDIT
     if response is None or response.skipped:
         st.info(t("feedback_skipped"))
     elif score == 1.0:
@@ -149,7 +149,7 @@ if adaptive:
     session = adaptive_session(attempt)
     skills_total = len(session.skills)
     st.progress(
-        session.decided_count / skills_total,
+        session.stopped_count / skills_total,  # the bar: skills no longer asked; the text: those decided
         text=t("progress_adaptive", decided=session.decided_count, skills=skills_total, answered=attempt.answered),
     )
     if attempt.next_position() is None and not st.session_state.get(FEEDBACK_KEY):

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quiz.content.bank import Bank
-from quiz.measure.adaptive import AdaptiveConfig, AdaptiveSession, ItemPool, session_for_profile
+from quiz.measure.adaptive import AdaptiveConfig, AdaptiveSession, ItemPool, item_pool, session_for_profile
 
 CUT = 0.0
 
@@ -221,3 +221,25 @@ def test_any_answers_drive_a_session_to_an_orderly_end(scores: list[float], seed
         assert 0 < decision.sd < 1.5 and 0.0 <= decision.p_above <= 1.0
         assert decision.stopped or len(asked) == 15
         assert not decision.confident or decision.confidence >= 0.9
+
+
+def test_the_stop_rule_names_why_a_skill_is_no_longer_asked() -> None:
+    from quiz.measure.adaptive import AdaptiveConfig, stop_reason
+
+    config = AdaptiveConfig()
+    assert stop_reason(config.min_per_skill, 0.97, 0.9, 50, config) == "decided"
+    assert stop_reason(config.min_per_skill - 1, 0.99, 0.2, 50, config) == ""  # too few answers to decide
+    assert stop_reason(config.min_per_skill, 0.55, config.se_target, 50, config) == "precise"
+    assert stop_reason(config.max_per_skill, 0.6, 0.9, 50, config) == "max_items"
+    assert stop_reason(2, 0.6, 0.9, 2, config) == "bank_exhausted"
+
+
+def test_decided_counts_only_skills_whose_side_of_the_cut_is_known(small_bank: Bank) -> None:
+    session = session_for_profile(small_bank, item_pool(small_bank), "junior", ("python",))
+    rng, answered = random.Random(1), 0
+    while (question_id := session.next_question(rng)) is not None:
+        session.record(question_id, float(answered % 2))  # right, wrong, right…: hard to decide
+        answered += 1
+    decisions = session.decisions().values()
+    assert session.stopped_count == len(decisions)  # every skill stopped…
+    assert session.decided_count == sum(d.reason == "decided" for d in decisions) < session.stopped_count

@@ -14,7 +14,7 @@ from quiz.measure.scoring import score_answer
 from quiz.report import charts
 from quiz.report.attempt_result import AttemptResult, evaluate_attempt
 from quiz.report.planning import build_plan
-from quiz.report.summary import form_label
+from quiz.report.summary import form_label, verdict
 from quiz.store.attempt import Attempt, Response
 
 NOW = datetime(2026, 11, 26, tzinfo=UTC)
@@ -47,7 +47,7 @@ def test_results_name_the_gaps_that_matter_in_one_sentence(mixed: AttemptResult)
 
 def test_all_right_answers_read_as_likely_ready(small_bank: Bank) -> None:
     result = evaluate_attempt(small_bank, _attempt(small_bank))
-    assert result.readiness.verdict == "ready"
+    assert verdict(result.readiness) == "ready"
     assert result.sentence.startswith("Likely ready for junior back-end developer roles")
 
 

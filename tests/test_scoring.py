@@ -19,6 +19,7 @@ from quiz.measure.scoring import (
     readiness,
     score_answer,
 )
+from quiz.report.summary import verdict
 
 
 def test_single_choice_scores_one_only_for_the_key(small_bank: Bank) -> None:
@@ -112,14 +113,14 @@ def test_readiness_is_the_weighted_expected_share_of_targets_met() -> None:
     result = readiness(gaps)
     assert result.value == pytest.approx(0.725)
     assert result.sd == pytest.approx(math.sqrt(0.97) / 4)
-    assert result.verdict == "close"
+    assert verdict(result) == "close"
 
 
 def test_skills_with_too_few_answers_do_not_count_towards_readiness() -> None:
     two = _estimate("a", [(0.0, 1.0)] * 2)
     result = readiness([Gap("a", SkillTarget(level=3, weight=1), two)])
     assert result.skills_measured == 0
-    assert result.verdict == "unknown"
+    assert verdict(result) == "unknown"
 
 
 def test_the_worked_example_of_docs_scoring_md_holds() -> None:

@@ -97,6 +97,27 @@ class SkillDecision:
         return max(self.p_above, 1.0 - self.p_above)
 
 
+def stop_reason(answers: int, p_above: float, sd: float, available: int, config: AdaptiveConfig) -> str:
+    """The adaptive stop rule (docs/adaptive.md): why a skill is no longer asked, or "" while it stays open.
+
+    - "decided": at least `min_per_skill` answers and the side of the cut known with `threshold`;
+    - "precise": at least `min_per_skill` answers and the estimate within `se_target`, yet too close
+      to the cut to decide (more questions would barely move it);
+    - "max_items": `max_per_skill` answers without a decision;
+    - "bank_exhausted": every question of the skill has been asked.
+    """
+    enough = answers >= config.min_per_skill
+    if enough and max(p_above, 1.0 - p_above) >= config.threshold:
+        return "decided"
+    if enough and sd <= config.se_target:
+        return "precise"
+    if answers >= config.max_per_skill:
+        return "max_items"
+    if answers >= available:
+        return "bank_exhausted"
+    return ""
+
+
 def _compound_symmetry(size: int, correlation: float) -> FloatArray:
     return np.full((size, size), correlation) + np.eye(size) * (1.0 - correlation)
 
@@ -180,16 +201,8 @@ class AdaptiveSession:
             mean, sd, p = float(means[i]), float(sds[i]), float(p_above[i])
             scores = [score for _, score in self.answered[skill]]
             n = len(scores)
-            confident = n >= self.config.min_per_skill and max(p, 1 - p) >= self.config.threshold
-            reason = ""
-            if confident:
-                reason = "decided"
-            elif n >= self.config.min_per_skill and sd <= self.config.se_target:
-                reason = "precise"
-            elif n >= self.config.max_per_skill:
-                reason = "max_items"
-            elif n >= len(self.pool.ids.get(skill, ())):
-                reason = "bank_exhausted"
+            reason = stop_reason(n, p, sd, len(self.pool.ids.get(skill, ())), self.config)
+            confident = reason == "decided"
             decisions[skill] = SkillDecision(
                 skill, self.cuts[skill], n, mean, sd, p, confident, bool(reason), reason,
                 bool(scores) and min(scores) == 1.0, bool(scores) and max(scores) == 0.0,
@@ -206,6 +219,12 @@ class AdaptiveSession:
 
     @property
     def decided_count(self) -> int:
+        """Skills whose side of the cut is known (a skill stopped by its question limit is not decided)."""
+        return sum(d.confident for d in self._decisions.values())
+
+    @property
+    def stopped_count(self) -> int:
+        """Skills no longer asked, decided or not: how far the assessment has come."""
         return sum(d.stopped for d in self._decisions.values())
 
     # ---- selection

@@ -18,8 +18,6 @@ from quiz.measure.irt import ItemResponse, Posterior, item_parameters, level_cut
 
 MIN_ANSWERS_FOR_LEVEL = 3
 SKIP_CREDIT = NO_CREDIT  # a skipped question, or one removed from the bank since it was asked, earns nothing
-READY_THRESHOLD = 0.8
-CLOSE_THRESHOLD = 0.5
 
 
 def score_answer(question: Question, chosen: Sequence[str]) -> float:
@@ -136,16 +134,6 @@ class Readiness:
     sd: float
     skills_measured: int
     skills_total: int
-
-    @property
-    def verdict(self) -> str:
-        if self.skills_measured == 0:
-            return "unknown"
-        if self.value >= READY_THRESHOLD:
-            return "ready"
-        if self.value >= CLOSE_THRESHOLD:
-            return "close"
-        return "not_yet"
 
 
 def readiness(gaps: Sequence[Gap]) -> Readiness:

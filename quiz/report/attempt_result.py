@@ -8,6 +8,7 @@ from quiz.content.bank import Bank
 from quiz.content.models import Profile, Question
 from quiz.measure.adaptive import SkillDecision, item_pool
 from quiz.measure.scoring import (
+    SKIP_CREDIT,
     Gap,
     Readiness,
     ScoredResponse,
@@ -33,7 +34,7 @@ class ReviewedAnswer:
 
     @property
     def score(self) -> float:
-        return self.response.score if self.response is not None else 0.0
+        return self.response.score if self.response is not None else SKIP_CREDIT
 
 
 def answer_key_markdown(question: Question) -> str:

@@ -1,4 +1,10 @@
-"""The plain sentences that sum up an attempt's result."""
+"""The plain sentences that sum up an attempt's result: the verdict (and where its thresholds are),
+the salary context, the name of an attempt's form.
+
+Neighbours: the numbers behind the verdict come from `quiz/measure/scoring.py` (readiness and gaps);
+`attempt_result.py` assembles one attempt's result; `result_tables.py` turns it into the tables the
+Results page (`app_pages/results.py`) and the offline report (`offline_report.py`) share.
+"""
 
 from __future__ import annotations
 
@@ -17,17 +23,33 @@ def _join(names: Sequence[str]) -> str:
     return t("list_join", head=", ".join(names[:-1]), last=names[-1])
 
 
+READY_THRESHOLD = 0.8  # expected share of the role's targets met, weighted, to say "ready"
+CLOSE_THRESHOLD = 0.5
+
+
+def verdict(readiness: Readiness) -> str:
+    """ready, close, not_yet, or unknown when no skill was measured."""
+    if readiness.skills_measured == 0:
+        return "unknown"
+    if readiness.value >= READY_THRESHOLD:
+        return "ready"
+    if readiness.value >= CLOSE_THRESHOLD:
+        return "close"
+    return "not_yet"
+
+
 def readiness_sentence(readiness: Readiness, gaps: Sequence[Gap], profile: Profile, bank: Bank) -> str:
     """One plain sentence: the verdict and the gaps that matter most."""
     role = profile.title.lower()
-    if readiness.verdict == "unknown":
+    outcome = verdict(readiness)
+    if outcome == "unknown":
         return t("verdict_unknown", role=role)
-    verdict = t(f"verdict_{readiness.verdict}", role=role)
+    said = t(f"verdict_{outcome}", role=role)
     names = [bank.skills[gap.skill_id].name for gap in gaps_that_matter(gaps)]
     if names:
         key = "verdict_with_gap" if len(names) == 1 else "verdict_with_gaps"
-        return t(key, verdict=verdict, skills=_join(names))
-    return t("verdict_no_gaps", verdict=verdict)
+        return t(key, verdict=said, skills=_join(names))
+    return t("verdict_no_gaps", verdict=said)
 
 
 def salary_sentences(profile: Profile) -> tuple[str, str]:
