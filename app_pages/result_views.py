@@ -1,7 +1,8 @@
 """What the Results and Plan pages show of one finished attempt, built once per attempt and process.
 
 The cached builders live here, not in the page scripts: a page script runs again on every rerun, and
-Streamlit would hash each decorated function's source again every time.
+Streamlit would hash each decorated function's source again every time. What is shown is computed
+in the core: `quiz/report/attempt_result.py` (the result), `result_tables.py` (its rows), `charts.py`.
 """
 
 from __future__ import annotations

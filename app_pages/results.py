@@ -1,4 +1,7 @@
-"""Results: readiness with its uncertainty, the gaps, calibration, a review of every answer."""
+"""Results: readiness with its uncertainty, the gaps, calibration, a review of every answer.
+
+A thin page: the result is `quiz/report/attempt_result.py`, its cached views `app_pages/result_views.py`.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,11 @@
-"""Everything the results page shows about one attempt, computed once from the stored answers."""
+"""One attempt's result (`AttemptResult`): estimates, gaps, readiness, the review of every answer,
+computed once from the stored answers.
+
+Neighbours: the numbers come from `quiz/measure/scoring.py` (a fixed form) and the adaptive session
+(an adaptive attempt); the verdict sentence from `summary.py`; `result_tables.py` turns a result
+into rows; the Results page (`app_pages/results.py`, with its cached views in
+`app_pages/result_views.py`) and the offline report (`offline_report.py`) show it.
+"""
 
 from __future__ import annotations
 

@@ -2,6 +2,9 @@
 
 plotly.js is inlined once, so the file needs no network. Every piece of text is escaped: nothing a
 learner or a content file wrote is ever rendered as HTML.
+
+Neighbours: it shows an `AttemptResult` (`attempt_result.py`) with the same tables as the Results
+page (`result_tables.py`) and the same figures (`charts.py`).
 """
 
 from __future__ import annotations

@@ -1,5 +1,8 @@
 """The results as rows of text, one mapping a row keyed by column title: the Results page and the
-offline report show the same tables with the same wording."""
+offline report show the same tables with the same wording.
+
+Neighbours: the result itself is `attempt_result.py`; the verdict sentence is `summary.py`.
+"""
 
 from __future__ import annotations
 
