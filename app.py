@@ -22,6 +22,7 @@ else:
         st.Page("app_pages/results.py", title=t("nav_results"), icon=":material/insights:", url_path="results"),
         st.Page("app_pages/plan.py", title=t("nav_plan"), icon=":material/route:", url_path="plan"),
         st.Page("app_pages/progress.py", title=t("nav_progress"), icon=":material/timeline:", url_path="progress"),
+        st.Page("app_pages/scoring.py", title=t("nav_scoring"), icon=":material/calculate:", url_path="scoring"),
     ]
     if hosted_mode():
         pages.append(account)

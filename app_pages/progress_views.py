@@ -54,6 +54,9 @@ def history_table(learner: int, signature: tuple[int, str]) -> pa.Table:
                 t("readiness_label"): t("readiness_value", value=ready.value, sd=ready.sd)
                 if ready.skills_measured
                 else "—",
+                t("col_note"): t("progress_rapid", count=len(result.rapid_guesses))
+                if result.many_rapid_guesses
+                else "",
             }
         )
     # Arrow, converted once: st.dataframe would otherwise convert the pandas frame on every rerun.

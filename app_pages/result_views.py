@@ -49,12 +49,14 @@ def review_entries(attempt_id: str, _result: AttemptResult) -> list[tuple[str, s
     per answer, so reruns stay fast."""
     bank = bank_report().bank
     flagged = {item.position for item in _result.certain_and_wrong}
+    rapid = {response.question_id for response in _result.rapid_guesses}
     entries = []
     for item in _result.review:
         response, question = item.response, item.question
         skipped = response is None or response.skipped
         mark = "⏭️" if skipped else "✅" if item.score == 1.0 else "🟡" if item.score > 0 else "❌"
         warning = " ⚠️" if item.position in flagged else ""
+        warning += " ⏩" if question.id in rapid else ""
         skill = bank.skills[item.skill_id].name
         label = f"{mark}{warning} {item.position + 1}. {skill}: {question.prompt.splitlines()[0][:90]}"
         lines = [question.prompt]

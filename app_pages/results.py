@@ -29,7 +29,17 @@ st.caption(t("results_when", date=attempt.started_at.strftime("%Y-%m-%d"), count
 if ready.skills_measured:
     st.metric(t("readiness_label"), t("readiness_value", value=ready.value, sd=ready.sd))
 st.subheader(result.sentence)
-st.caption(t("readiness_help", measured=ready.skills_measured, total=ready.skills_total, minimum=MIN_ANSWERS_FOR_LEVEL))
+st.caption(
+    t(
+        "readiness_help",
+        measured=result.skills_with_own_answers,
+        total=ready.skills_total,
+        minimum=MIN_ANSWERS_FOR_LEVEL,
+    )
+)
+st.page_link("app_pages/scoring.py", label=t("how_readiness_works"), icon=":material/calculate:")
+if result.rapid_guesses:
+    st.warning(t("rapid_guesses", count=len(result.rapid_guesses)), icon=":material/fast_forward:")
 
 if result.decisions:
     st.subheader(t("adaptive_title", count=attempt.answered))

@@ -20,6 +20,7 @@ PAGES = [
     "app_pages/results.py",
     "app_pages/plan.py",
     "app_pages/progress.py",
+    "app_pages/scoring.py",
 ]
 
 

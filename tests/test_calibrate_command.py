@@ -17,7 +17,7 @@ from quiz.cli import main
 from quiz.content.bank import load_bank, read_bank
 from quiz.measure.assemble import AssessmentSettings, Quiz, QuizItem
 from quiz.measure.calibration import Calibration, calibrate_2pl
-from quiz.measure.irt import item_parameters
+from quiz.measure.irt import guessing_floor, item_parameters
 from quiz.store.database import Store
 from tests.conftest import content, write_content
 
@@ -43,7 +43,8 @@ def _take(store: Store, learner: int, question_ids: list[str], scores: list[floa
 def database(tmp_path_factory: pytest.TempPathFactory) -> str:
     """300 finished attempts on SQL and teamwork, 40 of them also on Git, with one SQL key reversed.
 
-    Abilities are N(0, 1) and every item follows the default 2PL (a = 1.5, b = difficulty - 3);
+    Abilities are N(0, 1) and every item follows the default model (a = 1.5, b = difficulty - 3, and
+    the guessing floor of its form: 1/3 for a three-option question, 0 for a scenario);
     teamwork scores are half credits (the mean of two right/wrong draws). One unfinished and one
     abandoned attempt answer everything right; they must not count.
     """
@@ -55,7 +56,9 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> str:
 
     def scores(skill: str, theta: float, draws: int = 1) -> tuple[list[str], list[float]]:
         questions = bank.by_skill[skill]
-        p = np.array([1.0 / (1.0 + np.exp(-1.5 * (theta - (q.difficulty - 3)))) for q in questions])
+        floors = np.array([guessing_floor(q) for q in questions])  # the model the app scores with
+        known = np.array([1.0 / (1.0 + np.exp(-1.5 * (theta - (q.difficulty - 3)))) for q in questions])
+        p = floors + (1.0 - floors) * known
         values = np.mean([rng.random(len(p)) < p for _ in range(draws)], axis=0)
         values = [1.0 - v if q.id == MIS_KEYED else v for q, v in zip(questions, values, strict=True)]
         return [q.id for q in questions], [float(v) for v in values]
@@ -94,7 +97,12 @@ def test_items_with_enough_responses_are_written_to_calibration_yaml_and_used_by
     assert code == 0
     written = _written(content_dir)
     sql_and_team = {q for q in read_bank(content_dir).bank.questions if q.startswith(("sql-", "team-"))}
-    assert set(written) == sql_and_team - {MIS_KEYED}
+    # Every item but the mis-keyed one, except at most two of the hardest: a level-5 question that a
+    # third of learners get right by guessing discriminates so little among 300 that its health check
+    # may fail by chance, and then it keeps its parameters and is named with the reason.
+    assert MIS_KEYED not in written and set(written) <= sql_and_team
+    kept = sql_and_team - {MIS_KEYED} - set(written)
+    assert len(kept) <= 2 and all("-l5-" in question_id and f"{question_id} (" in out for question_id in kept)
     entry = written["sql-l3-0"]
     assert set(entry) == {"a", "b", "responses", "updated"}
     assert (entry["responses"], entry["updated"]) == (PERSONS, date.today())
@@ -111,10 +119,13 @@ def test_a_mis_keyed_item_is_named_with_its_file_facility_and_discrimination_and
     _, out, _ = _run(capsys, str(content_dir), "--database", database)
     suspect = re.search(r"SUSPECT sql-l3-1 \(sql\.yaml\): facility (\d\.\d\d), discrimination (-\d\.\d\d)", out)
     assert suspect is not None, out
-    assert 0.3 < float(suspect.group(1)) < 0.7
+    assert 0.2 < float(suspect.group(1)) < 0.7  # a reversed key at the centre: 1 − (1/3 + 2/3 · 1/2) = 1/3
     assert float(suspect.group(2)) < -0.2
-    assert "1 suspect item(s)." in out
-    assert "Kept, probable wrong key: 1 item(s)" in out
+    # With guessing in the data, a hard item that a third of learners get right by chance can also
+    # fall under the discrimination threshold: the mis-keyed item is always among the suspects.
+    suspects = re.findall(r"^SUSPECT (\S+) ", out, re.MULTILINE)
+    assert MIS_KEYED in suspects and f"{len(suspects)} suspect item(s)." in out
+    assert all(s == MIS_KEYED or "-l4-" in s or "-l5-" in s for s in suspects)
     assert MIS_KEYED not in _written(content_dir)
 
 
@@ -146,8 +157,8 @@ def test_a_diverged_estimate_keeps_the_previous_parameters_and_is_reported(
     previous = {"sql-l1-0": {"a": 1.2, "b": -1.8, "responses": 250, "updated": date(2025, 1, 1)}}
     (content_dir / "calibration.yaml").write_text(yaml.safe_dump(previous), encoding="utf-8")
 
-    def first_item_diverges(scores: Any) -> Calibration:
-        fit = calibrate_2pl(scores)
+    def first_item_diverges(scores: Any, **options: Any) -> Calibration:
+        fit = calibrate_2pl(scores, **options)
         diverged = fit.diverged.copy()
         diverged[0] = True
         return dataclasses.replace(fit, diverged=diverged)

@@ -219,3 +219,24 @@ def test_any_matrix_of_scores_gives_finite_parameters_within_their_bounds(scores
     assert np.all((B_BOUNDS[0] <= fit.b) & (fit.b <= B_BOUNDS[1]))
     assert list(fit.responses) == list((~np.isnan(scores)).sum(axis=0))
     assert math.isfinite(fit.log_likelihood)
+
+
+def test_with_guessing_floors_fixed_a_and_b_are_recovered_from_simulated_3pl_answers() -> None:
+    rng = np.random.default_rng(11)
+    a_true = np.array([1.0, 1.5, 2.0, 1.2, 1.8, 1.5])
+    b_true = np.array([-1.0, -0.5, 0.0, 0.5, 1.0, 1.5])
+    c = np.array([0.25, 0.25, 0.5, 1 / 3, 1 / 7, 0.0])  # four options, true/false, three, all-that-apply of 3, none
+    theta = rng.standard_normal(6000)
+    p = c + (1 - c) / (1 + np.exp(-a_true * (theta[:, None] - b_true)))
+    scores = (rng.random(p.shape) < p).astype(float)
+    fit = calibrate_2pl(scores, guessing=c, prior_a=(0.0, math.inf), prior_b=(0.0, math.inf))
+    assert fit.converged
+    np.testing.assert_allclose(fit.b, b_true, atol=0.2)
+    np.testing.assert_allclose(fit.a, a_true, rtol=0.25)
+    ignored = calibrate_2pl(scores, prior_a=(0.0, math.inf), prior_b=(0.0, math.inf))
+    assert np.mean(np.abs(ignored.b - b_true)) > np.mean(np.abs(fit.b - b_true))  # guessing ignored: worse
+
+
+def test_a_guessing_floor_outside_zero_to_one_is_refused() -> None:
+    with pytest.raises(ValueError, match="guessing"):
+        calibrate_2pl(np.ones((3, 2)), guessing=[0.5, 1.0])

@@ -115,7 +115,9 @@ def test_the_report_of_an_adaptive_attempt_carries_its_decisions(small_bank: Ban
     report = render_report(result, small_bank)
     assert f"Decided from {result.attempt.answered} questions" in report
     assert "<th>Decision</th>" in report and "<th>Probability of that decision</th>" in report
-    assert report.count("<td>at or above the target</td>") == 2  # Python and SQL, every answer right
+    # Python and SQL, every answer right: with guessing allowed for and Git and teamwork all wrong (the
+    # skills correlate), eight right answers lean towards the target without deciding it.
+    assert report.count("<td>leaning at or above the target (not yet sure)</td>") == 2
     assert "every answer was right, so the test ran out of harder questions" in report
     assert "A decision is made once its probability reaches 90%" in report
 

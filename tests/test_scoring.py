@@ -8,13 +8,12 @@ import pytest
 
 from quiz.content.bank import Bank
 from quiz.content.models import SkillTarget
+from quiz.measure.estimate import estimate_attempt
 from quiz.measure.irt import posterior
 from quiz.measure.scoring import (
     Gap,
-    ScoredResponse,
     SkillEstimate,
     best_language,
-    estimate_skills,
     profile_gaps,
     readiness,
     score_answer,
@@ -62,16 +61,18 @@ def _estimate(skill: str, answers: list[tuple[float, float]]) -> SkillEstimate:
     return SkillEstimate(skill, post.mean, post.sd, len(answers), post)
 
 
-def test_estimates_group_answers_by_skill(small_bank: Bank) -> None:
-    responses = [
-        ScoredResponse("sql-l3-0", "sql", 1.0),
-        ScoredResponse("sql-l4-0", "sql", 1.0),
-        ScoredResponse("git-l3-0", "git", 0.0),
-    ]
-    estimates = estimate_skills(small_bank, responses)
-    assert set(estimates) == {"sql", "git"}
-    assert estimates["sql"].answers == 2
+def test_every_skill_of_the_role_gets_an_estimate_and_answers_count_where_they_were_given(small_bank: Bank) -> None:
+    answers = [("sql-l3-0", 1.0), ("sql-l4-0", 1.0), ("git-l3-0", 0.0)]
+    estimates = estimate_attempt(small_bank, "junior", ("python",), answers)
+    assert set(estimates) == {"python", "sql", "git", "teamwork"}
+    assert (estimates["sql"].answers, estimates["git"].answers, estimates["python"].answers) == (2, 1, 0)
     assert estimates["sql"].level > 3 > estimates["git"].level
+    assert estimates["python"].inferred and estimates["python"].se > 0.5  # borrowed, so wide
+
+
+def test_with_no_answer_that_counts_nothing_is_estimated(small_bank: Bank) -> None:
+    assert estimate_attempt(small_bank, "junior", ("python",), []) == {}
+    assert estimate_attempt(small_bank, "junior", ("python",), [("no-such-question", 1.0)]) == {}
 
 
 def test_gap_is_target_minus_estimated_level() -> None:
@@ -116,11 +117,12 @@ def test_readiness_is_the_weighted_expected_share_of_targets_met() -> None:
     assert verdict(result) == "close"
 
 
-def test_skills_with_too_few_answers_do_not_count_towards_readiness() -> None:
+def test_a_skill_with_few_answers_counts_towards_readiness_and_one_without_an_estimate_does_not() -> None:
     two = _estimate("a", [(0.0, 1.0)] * 2)
-    result = readiness([Gap("a", SkillTarget(level=3, weight=1), two)])
-    assert result.skills_measured == 0
-    assert verdict(result) == "unknown"
+    result = readiness([Gap("a", SkillTarget(level=3, weight=1), two), Gap("b", SkillTarget(level=3, weight=1), None)])
+    assert (result.skills_measured, result.skills_total) == (1, 2)
+    assert result.value == pytest.approx(two.probability_meets(3))
+    assert verdict(readiness([Gap("b", SkillTarget(level=3, weight=1), None)])) == "unknown"
 
 
 def test_the_worked_example_of_docs_scoring_md_holds() -> None:

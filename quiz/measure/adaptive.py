@@ -20,7 +20,17 @@ from functools import cached_property
 import numpy as np
 
 from quiz.content.bank import Bank
-from quiz.measure.irt import GRID, FloatArray, Posterior, information, item_parameters, level_cut, normalised, p_correct
+from quiz.measure.irt import (
+    GRID,
+    FloatArray,
+    Posterior,
+    guessing_floor,
+    information,
+    item_parameters,
+    level_cut,
+    normalised,
+    p_correct,
+)
 from quiz.measure.scoring import MIN_ANSWERS_FOR_LEVEL
 
 DECISION_THRESHOLD = 0.9
@@ -47,21 +57,26 @@ class AdaptiveConfig:
 
 @dataclass(frozen=True)
 class ItemPool:
-    """Per skill, the item ids and their 2PL parameters as arrays, built once per bank."""
+    """Per skill, the item ids, their parameters (a, b) and guessing floors (c) as arrays, built once per bank."""
 
     ids: dict[str, tuple[str, ...]]
     a: dict[str, FloatArray]
     b: dict[str, FloatArray]
+    c: dict[str, FloatArray] = field(default_factory=dict)  # empty for a skill: no guessing (c = 0)
 
     @classmethod
     def from_bank(cls, bank: Bank) -> ItemPool:
-        ids, a, b = {}, {}, {}
+        ids, a, b, c = {}, {}, {}, {}
         for skill_id, questions in bank.by_skill.items():
             params = [item_parameters(q) for q in questions]
             ids[skill_id] = tuple(q.id for q in questions)
             a[skill_id] = np.array([p[0] for p in params], dtype=float)
             b[skill_id] = np.array([p[1] for p in params], dtype=float)
-        return cls(ids, a, b)
+            c[skill_id] = np.array([guessing_floor(q) for q in questions], dtype=float)
+        return cls(ids, a, b, c)
+
+    def floors(self, skill: str) -> FloatArray:
+        return self.c.get(skill, np.zeros_like(self.a[skill]))
 
     @cached_property
     def index(self) -> dict[str, tuple[str, int]]:
@@ -152,8 +167,8 @@ class AdaptiveSession:
     def record(self, question_id: str, score: float) -> None:
         skill, index = self.pool.index[question_id]
         self.answered[skill].append((index, score))
-        a, b = self.pool.a[skill][index], self.pool.b[skill][index]
-        p = np.clip(p_correct(GRID, a, b), _LOG_P_FLOOR, 1 - _LOG_P_FLOOR)
+        a, b, c = self.pool.a[skill][index], self.pool.b[skill][index], self.pool.floors(skill)[index]
+        p = np.clip(p_correct(GRID, a, b, c), _LOG_P_FLOOR, 1 - _LOG_P_FLOOR)
         self._log_lik[self._row[skill]] += score * np.log(p) + (1.0 - score) * np.log1p(-p)
         self.__dict__.pop("_decisions", None)
 
@@ -250,7 +265,7 @@ class AdaptiveSession:
             return None
         a, b = self.pool.a[skill], self.pool.b[skill]
         theta = self.cuts[skill] if self.config.select_at == "cut" else self._decisions[skill].mean
-        informative = information(theta, a, b)
+        informative = information(theta, a, b, self.pool.floors(skill))
         used = self.used(skill)
         if used:
             informative[list(used)] = -1.0

@@ -1,4 +1,8 @@
-"""Calibrating 2PL item parameters from answers: marginal maximum likelihood by EM (Bock–Aitkin).
+"""Calibrating item parameters from answers: marginal maximum likelihood by EM (Bock–Aitkin).
+
+The response model is the scoring's (`irt.py`): a 2PL curve above a guessing floor c that is fixed
+per item from its form (1/options, and so on), never fitted; only a and b are estimated. With every
+c = 0 it is the plain 2PL, and reproduces the published LSAT estimates (tests/test_calibration.py).
 
 Ability is integrated out over a fixed quadrature grid with θ ~ N(0, 1), the same prior the scoring
 uses (docs/scoring.md), which pins the scale: θ = 0 is the centre of the learners who answered.
@@ -69,6 +73,7 @@ def calibrate_2pl(
     prior_b: tuple[float, float] = PRIOR_B,
     max_iter: int = 500,
     tol: float = 1e-4,
+    guessing: npt.ArrayLike | None = None,
 ) -> Calibration:
     """Fit 2PL parameters (a, b) to a persons × items matrix of scores by marginal maximum likelihood.
 
@@ -87,6 +92,8 @@ def calibrate_2pl(
         prior_b: Mean and SD of the normal prior on b; `math.inf` SD means no prior.
         max_iter: Maximum EM cycles.
         tol: Convergence when no a or b moves by more than this in one cycle.
+        guessing: Each item's fixed lower asymptote c in [0, 1) (`irt.guessing_floor`); None means 0
+            for every item (the plain 2PL).
 
     Returns:
         The fitted `Calibration`.
@@ -100,6 +107,9 @@ def calibrate_2pl(
     answered = ~np.isnan(scores)
     if np.any((scores[answered] < 0.0) | (scores[answered] > 1.0)):
         raise ValueError("scores must lie in [0, 1] (NaN for unanswered)")
+    c = np.zeros(scores.shape[1]) if guessing is None else np.asarray(guessing, dtype=np.float64)
+    if c.shape != (scores.shape[1],) or np.any((c < 0.0) | (c >= 1.0)):
+        raise ValueError("guessing must give one floor in [0, 1) per item")
     mask = answered.astype(np.float64)
     right = np.where(answered, scores, 0.0)
     wrong = mask - right
@@ -110,8 +120,8 @@ def calibrate_2pl(
     iterations = 0
     for cycle in range(1, max_iter + 1):
         iterations = cycle
-        counts, expected_right, _ = _expected_counts(right, wrong, mask, log_a, b, log_prior)
-        new_log_a, new_b = _maximise(counts, expected_right, log_a, b, prior_a, prior_b)
+        counts, expected_right, _ = _expected_counts(right, wrong, mask, log_a, b, c, log_prior)
+        new_log_a, new_b = _maximise(counts, expected_right, log_a, b, c, prior_a, prior_b)
         change = max(
             np.max(np.abs(np.exp(new_log_a) - np.exp(log_a)), initial=0.0), np.max(np.abs(new_b - b), initial=0.0)
         )
@@ -122,14 +132,14 @@ def calibrate_2pl(
             converged = True
             break
 
-    counts, expected_right, log_likelihood = _expected_counts(right, wrong, mask, log_a, b, log_prior)
+    counts, expected_right, log_likelihood = _expected_counts(right, wrong, mask, log_a, b, c, log_prior)
     a = np.exp(log_a)
     return Calibration(
         a=_frozen(a),
         b=_frozen(b),
         responses=_frozen(answered.sum(axis=0).astype(np.int64)),
         diverged=_frozen(_diverged(a, b)),
-        rmsd=_frozen(_rmsd(counts, expected_right, log_a, b)),
+        rmsd=_frozen(_rmsd(counts, expected_right, log_a, b, c)),
         iterations=iterations,
         converged=converged,
         log_likelihood=log_likelihood,
@@ -158,13 +168,27 @@ def _logits(log_a: FloatArray, b: FloatArray) -> FloatArray:
     return np.exp(log_a)[:, None] * (QUADRATURE[None, :] - b[:, None])
 
 
+def _log_p_q(log_a: FloatArray, b: FloatArray, c: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """log P(right) and log P(wrong) for every item and grid point, with each item's guessing floor."""
+    z = _logits(log_a, b)
+    log_known, log_unknown = -np.logaddexp(0.0, -z), -np.logaddexp(0.0, z)
+    floor = c[:, None]
+    with np.errstate(divide="ignore"):  # log 0 = −inf for an item without guessing: logaddexp handles it
+        log_floor = np.log(floor)
+    return np.logaddexp(log_floor, np.log1p(-floor) + log_known), np.log1p(-floor) + log_unknown
+
+
 def _expected_counts(
-    right: FloatArray, wrong: FloatArray, mask: FloatArray, log_a: FloatArray, b: FloatArray, log_prior: FloatArray
+    right: FloatArray,
+    wrong: FloatArray,
+    mask: FloatArray,
+    log_a: FloatArray,
+    b: FloatArray,
+    c: FloatArray,
+    log_prior: FloatArray,
 ) -> tuple[FloatArray, FloatArray, float]:
     """E-step: per item and grid point, expected respondents and expected score; and the log-likelihood."""
-    z = _logits(log_a, b)
-    log_p = -np.logaddexp(0.0, -z)
-    log_q = -np.logaddexp(0.0, z)
+    log_p, log_q = _log_p_q(log_a, b, c)
     # einsum, not `@`: these products are small, and a multithreaded BLAS on a busy machine spends far
     # longer synchronising its threads than computing them (measured 40x slower on two shared cores).
     log_joint = np.einsum("nj,jq->nq", right, log_p) + np.einsum("nj,jq->nq", wrong, log_q) + log_prior
@@ -181,11 +205,12 @@ def _objective(
     expected_right: FloatArray,
     log_a: FloatArray,
     b: FloatArray,
+    c: FloatArray,
     prior_a: tuple[float, float],
     prior_b: tuple[float, float],
 ) -> FloatArray:
-    z = _logits(log_a, b)
-    fit = (expected_right * -np.logaddexp(0.0, -z) + (counts - expected_right) * -np.logaddexp(0.0, z)).sum(axis=1)
+    log_p, log_q = _log_p_q(log_a, b, c)
+    fit = (expected_right * log_p + (counts - expected_right) * log_q).sum(axis=1)
     return fit - _penalty(log_a, prior_a) - _penalty(b, prior_b)
 
 
@@ -205,18 +230,25 @@ def _maximise(
     expected_right: FloatArray,
     log_a: FloatArray,
     b: FloatArray,
+    c: FloatArray,
     prior_a: tuple[float, float],
     prior_b: tuple[float, float],
 ) -> tuple[FloatArray, FloatArray]:
-    """M-step: damped Fisher scoring on (log a, b) of every item at once, never lowering its objective."""
+    """M-step: damped Fisher scoring on (log a, b) of every item at once, never lowering its objective.
+
+    With the floor c, P = c + (1 − c) P* where P* is the logistic curve: the score of z = a (θ − b) is
+    (r − n P) P*/P and its information n P* (1 − P*) (P − c)/P, which are the 2PL's when c = 0.
+    """
     low_log_a, high_log_a = math.log(A_BOUNDS[0]), math.log(A_BOUNDS[1])
-    current = _objective(counts, expected_right, log_a, b, prior_a, prior_b)
+    current = _objective(counts, expected_right, log_a, b, c, prior_a, prior_b)
+    floor = c[:, None]
     for _ in range(_INNER_STEPS):
         a = np.exp(log_a)
         distance = QUADRATURE[None, :] - b[:, None]
-        p = 1.0 / (1.0 + np.exp(-a[:, None] * distance))
-        residual = expected_right - counts * p
-        weight = counts * p * (1.0 - p)
+        known = 1.0 / (1.0 + np.exp(-a[:, None] * distance))
+        p = floor + (1.0 - floor) * known
+        residual = (expected_right - counts * p) * known / p
+        weight = counts * known * (1.0 - known) * (p - floor) / p
         grad_log_a = a * (residual * distance).sum(axis=1) - _precision(prior_a) * (log_a - prior_a[0])
         grad_b = -a * residual.sum(axis=1) - _precision(prior_b) * (b - prior_b[0])
         info_aa = a**2 * (weight * distance**2).sum(axis=1) + _precision(prior_a)
@@ -233,7 +265,7 @@ def _maximise(
         for _halving in range(12):
             trial_log_a = np.clip(log_a + scale * step_log_a, low_log_a, high_log_a)
             trial_b = np.clip(b + scale * step_b, *B_BOUNDS)
-            trial = _objective(counts, expected_right, trial_log_a, trial_b, prior_a, prior_b)
+            trial = _objective(counts, expected_right, trial_log_a, trial_b, c, prior_a, prior_b)
             worse = ~(trial >= current - 1e-10)
             if not worse.any():
                 break
@@ -256,11 +288,13 @@ def _diverged(a: FloatArray, b: FloatArray) -> BoolArray:
     return ~finite | at_bound
 
 
-def _rmsd(counts: FloatArray, expected_right: FloatArray, log_a: FloatArray, b: FloatArray) -> FloatArray:
+def _rmsd(
+    counts: FloatArray, expected_right: FloatArray, log_a: FloatArray, b: FloatArray, c: FloatArray
+) -> FloatArray:
     """PISA's item RMSD between posterior-observed and model proportions correct over the grid."""
     total = counts.sum(axis=1)
     observed = np.divide(expected_right, counts, out=np.zeros_like(counts), where=counts > 1e-12)
-    model = 1.0 / (1.0 + np.exp(-_logits(log_a, b)))
+    model = c[:, None] + (1.0 - c[:, None]) / (1.0 + np.exp(-_logits(log_a, b)))
     weights = np.divide(counts, total[:, None], out=np.zeros_like(counts), where=total[:, None] > 0)
     squared = (weights * (observed - model) ** 2).sum(axis=1)
     return np.where(total > 0, np.sqrt(squared), np.nan)

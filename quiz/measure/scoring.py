@@ -6,15 +6,13 @@ docs/scoring.md, and the tests check them against hand-computed values.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from math import sqrt
 
-from quiz.content.bank import Bank
 from quiz.content.kinds import NO_CREDIT, score_choice
 from quiz.content.models import Profile, Question, SkillTarget
-from quiz.measure.irt import ItemResponse, Posterior, item_parameters, level_cut, posterior, theta_to_level
+from quiz.measure.irt import Posterior, level_cut, theta_to_level
 
 MIN_ANSWERS_FOR_LEVEL = 3
 SKIP_CREDIT = NO_CREDIT  # a skipped question, or one removed from the bank since it was asked, earns nothing
@@ -23,13 +21,6 @@ SKIP_CREDIT = NO_CREDIT  # a skipped question, or one removed from the bank sinc
 def score_answer(question: Question, chosen: Sequence[str]) -> float:
     """Credit in [0, 1] for the option texts a learner chose; nothing chosen (a skip) scores 0."""
     return score_choice(question.kind, question.choices, chosen)  # each kind's rule: quiz/content/kinds.py
-
-
-@dataclass(frozen=True)
-class ScoredResponse:
-    question_id: str
-    skill_id: str
-    score: float
 
 
 @dataclass(frozen=True)
@@ -48,25 +39,13 @@ class SkillEstimate:
     def enough_answers(self) -> bool:
         return self.answers >= MIN_ANSWERS_FOR_LEVEL
 
+    @property
+    def inferred(self) -> bool:
+        """Fewer than MIN_ANSWERS_FOR_LEVEL answers of its own: the estimate rests mostly on the other skills."""
+        return not self.enough_answers
+
     def probability_meets(self, target_level: float) -> float:
         return self.posterior.probability_at_least(level_cut(target_level))
-
-
-def estimate_skill(bank: Bank, skill_id: str, responses: Iterable[ScoredResponse]) -> SkillEstimate:
-    items = []
-    for response in responses:
-        a, b = item_parameters(bank.questions[response.question_id])
-        items.append(ItemResponse(a, b, response.score))
-    post = posterior(items)
-    return SkillEstimate(skill_id, post.mean, post.sd, len(items), post)
-
-
-def estimate_skills(bank: Bank, responses: Iterable[ScoredResponse]) -> dict[str, SkillEstimate]:
-    """One estimate per skill that has at least one answer."""
-    grouped: dict[str, list[ScoredResponse]] = defaultdict(list)
-    for response in responses:
-        grouped[response.skill_id].append(response)
-    return {skill_id: estimate_skill(bank, skill_id, items) for skill_id, items in grouped.items()}
 
 
 @dataclass(frozen=True)
@@ -75,7 +54,7 @@ class Gap:
 
     skill_id: str
     target: SkillTarget
-    estimate: SkillEstimate | None  # None: the skill was not measured in this attempt
+    estimate: SkillEstimate | None  # None: nothing to estimate it from (no answer counted in the attempt)
     is_language: bool = False
 
     @property
@@ -100,7 +79,8 @@ class Gap:
 
     @property
     def measured(self) -> bool:
-        return self.estimate is not None and self.estimate.enough_answers
+        """Estimated, from its own answers or (inferred) mostly from the other skills'."""
+        return self.estimate is not None
 
 
 def best_language(estimates: dict[str, SkillEstimate], languages: Sequence[str], target: SkillTarget) -> str | None:
@@ -126,7 +106,8 @@ def profile_gaps(profile: Profile, estimates: dict[str, SkillEstimate], language
 class Readiness:
     """Expected weighted share of the profile's targets met, with its posterior SD.
 
-    If each measured skill meets its target with probability p_s, independently, the weighted share
+    Every estimated skill counts, an inferred one with its wider uncertainty. If each skill meets its
+    target with probability p_s, independently, the weighted share
     S = Σ w_s·[θ_s ≥ cut_s] / Σ w_s has mean Σ w_s p_s / Σ w_s and variance Σ w_s² p_s(1-p_s) / (Σ w_s)².
     """
 

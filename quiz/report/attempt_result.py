@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from quiz.content.bank import Bank
 from quiz.content.models import Profile, Question
 from quiz.measure.adaptive import SkillDecision, item_pool
+from quiz.measure.estimate import estimate_attempt
+from quiz.measure.rapid import MANY_RAPID_SHARE, is_rapid_guess
 from quiz.measure.scoring import (
     SKIP_CREDIT,
     Gap,
     Readiness,
-    ScoredResponse,
     SkillEstimate,
-    estimate_skills,
     profile_gaps,
     readiness,
 )
@@ -79,6 +79,17 @@ class AttemptResult:
     review: list[ReviewedAnswer]
     calibration: list[CalibrationRow]
     decisions: dict[str, SkillDecision] = field(default_factory=dict)  # adaptive attempts only
+    rapid_guesses: tuple[Response, ...] = ()  # answered too fast to have been read: left out of the estimates
+
+    @property
+    def skills_with_own_answers(self) -> int:
+        """Skills estimated from at least MIN_ANSWERS_FOR_LEVEL answers of their own (the rest are inferred)."""
+        return sum(gap.estimate is not None and not gap.estimate.inferred for gap in self.gaps)
+
+    @property
+    def many_rapid_guesses(self) -> bool:
+        answered = sum(not response.skipped for response in self.attempt.responses)
+        return bool(answered) and len(self.rapid_guesses) >= MANY_RAPID_SHARE * answered
 
     @property
     def certain_and_wrong(self) -> list[ReviewedAnswer]:
@@ -89,21 +100,18 @@ class AttemptResult:
         ]
 
 
-def scored_responses(bank: Bank, attempt: Attempt) -> list[ScoredResponse]:
-    return [
-        ScoredResponse(response.question_id, bank.skill_of(response.question_id), response.score)
-        for response in attempt.responses
-        if response.question_id in bank.questions
-    ]
-
-
-def adaptive_estimates(bank: Bank, attempt: Attempt) -> tuple[dict[str, SkillEstimate], dict[str, SkillDecision]]:
-    """Estimates of an adaptive attempt: the same 2PL EAP, with the shared-information prior it decided with."""
-    decisions = session_from_attempt(bank, item_pool(bank), attempt).decisions()
-    estimates = {
-        skill: SkillEstimate(skill, d.mean, d.sd, d.answers, d.posterior) for skill, d in decisions.items() if d.answers
-    }
-    return estimates, decisions
+def counted_answers(bank: Bank, attempt: Attempt) -> tuple[list[tuple[str, float]], list[Response]]:
+    """(question id, score) of every answer that counts, and the rapid guesses left out (docs/scoring.md)."""
+    counted, rapid = [], []
+    for response in attempt.responses:
+        question = bank.questions.get(response.question_id)
+        if question is None:
+            continue  # removed from the bank since: nothing to score it against
+        if is_rapid_guess(question, response.seconds, response.skipped):
+            rapid.append(response)
+        else:
+            counted.append((response.question_id, response.score))
+    return counted, rapid
 
 
 class DamagedAttempt(ValueError):
@@ -134,11 +142,12 @@ def evaluate_attempt(bank: Bank, attempt: Attempt) -> AttemptResult:
         raise DamagedAttempt(attempt, damage)
     settings = attempt.quiz.settings
     profile = bank.profiles[settings.profile_id]
+    # One estimator for both modes; an adaptive attempt also shows why each skill stopped.
+    counted, rapid = counted_answers(bank, attempt)
+    estimates = estimate_attempt(bank, settings.profile_id, settings.languages, counted)
     decisions: dict[str, SkillDecision] = {}
     if settings.adaptive:
-        estimates, decisions = adaptive_estimates(bank, attempt)
-    else:
-        estimates = estimate_skills(bank, scored_responses(bank, attempt))
+        decisions = session_from_attempt(bank, item_pool(bank), attempt).decisions()
     gaps = profile_gaps(profile, estimates, settings.languages)
     ready = readiness(gaps)
     review = [
@@ -156,4 +165,6 @@ def evaluate_attempt(bank: Bank, attempt: Attempt) -> AttemptResult:
         given = [r for r in attempt.responses if r.confidence == level and not r.skipped]
         calibration.append(CalibrationRow(level, len(given), sum(r.score for r in given)))
     sentence = readiness_sentence(ready, gaps, profile, bank)
-    return AttemptResult(attempt, profile, estimates, gaps, ready, sentence, review, calibration, decisions)
+    return AttemptResult(
+        attempt, profile, estimates, gaps, ready, sentence, review, calibration, decisions, tuple(rapid)
+    )

@@ -64,13 +64,15 @@ class RetakeHint:
 def retake_hints(latest: AttemptResult, gaps: int = 3, unmeasured: int = 2, uncertain: int = 1) -> list[RetakeHint]:
     """What to measure next, at most `gaps` + `unmeasured` + `uncertain` skills, each named once: the
     biggest gaps first, then the weightiest skills not measured yet, then the least certain estimates."""
-    by_priority = sorted((g for g in latest.gaps if g.measured and g.size > 0), key=lambda g: -g.priority)
+    direct = [g for g in latest.gaps if g.estimate is not None and not g.estimate.inferred]
+    by_priority = sorted((g for g in direct if g.size > 0), key=lambda g: -g.priority)
     hints = [RetakeHint(gap.skill_id, "gap") for gap in by_priority[:gaps]]
-    by_weight = sorted((g for g in latest.gaps if not g.measured), key=lambda g: -g.target.weight)
+    # Inferred from the other skills only: a few answers of its own would tell far more.
+    by_weight = sorted((g for g in latest.gaps if g not in direct), key=lambda g: -g.target.weight)
     hints += [RetakeHint(gap.skill_id, "not_measured") for gap in by_weight[:unmeasured]]
     named = {hint.skill_id for hint in hints}
     by_uncertainty = sorted(
-        (g for g in latest.gaps if g.measured and g.estimate is not None and g.skill_id not in named),
+        (g for g in direct if g.skill_id not in named),
         key=lambda g: -(g.estimate.se if g.estimate else 0.0),
     )
     hints += [RetakeHint(gap.skill_id, "uncertain") for gap in by_uncertainty[:uncertain]]

@@ -63,7 +63,7 @@ def render_report(result: AttemptResult, bank: Bank) -> str:
         parts.append(f'<p class="readiness">{e(t("readiness_label"))}: {e(value)}</p>')
     parts.append(f"<p><strong>{e(result.sentence)}</strong></p>")
     parts.append(
-        f'<p class="muted">{e(t("readiness_help", measured=ready.skills_measured, total=ready.skills_total, minimum=MIN_ANSWERS_FOR_LEVEL))}</p>'
+        f'<p class="muted">{e(t("readiness_help", measured=result.skills_with_own_answers, total=ready.skills_total, minimum=MIN_ANSWERS_FOR_LEVEL))}</p>'
     )
     figures = [charts.radar_chart(result, bank), charts.gap_chart(result, bank), charts.calibration_chart(result)]
     for index, figure in enumerate(figures):

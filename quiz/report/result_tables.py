@@ -19,19 +19,18 @@ def skill_rows(result: AttemptResult, bank: Bank) -> list[Row]:
     rows: list[Row] = []
     for gap in result.gaps:
         estimate = gap.estimate
-        enough = estimate is not None and estimate.enough_answers
         if estimate is None:
             level = t("not_measured")
-        elif enough:
-            level = f"{estimate.level:.1f} ± {estimate.se:.1f}"
         else:
-            level = t("too_few_answers")
+            level = f"{estimate.level:.1f} ± {estimate.se:.1f}"
+            if estimate.inferred:
+                level += " " + t("inferred_from_others", count=estimate.answers)
         rows.append(
             {
                 t("col_skill"): bank.skills[gap.skill_id].name,
                 t("col_level"): level,
                 t("col_target"): gap.target.level,
-                t("col_meets"): f"{gap.probability_meets:.0%}" if enough and gap.probability_meets is not None else "—",
+                t("col_meets"): f"{gap.probability_meets:.0%}" if gap.probability_meets is not None else "—",
                 t("col_answers"): estimate.answers if estimate else 0,
             }
         )

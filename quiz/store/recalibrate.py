@@ -20,7 +20,7 @@ from sqlalchemy import select
 from quiz.content.bank import Bank
 from quiz.content.calibration_file import DEFAULT_MIN_RESPONSES, CalibrationEntry
 from quiz.measure.calibration import calibrate_2pl
-from quiz.measure.irt import item_parameters
+from quiz.measure.irt import guessing_floor, item_parameters
 from quiz.measure.item_health import ItemHealth, item_health
 from quiz.store.database import Store
 from quiz.store.tables import AttemptRow, ResponseRow
@@ -161,7 +161,8 @@ def recalibrate(
     results: list[ItemResult] = []
     fits: list[SkillFit] = []
     for skill, matrix in matrices.items():
-        fit = calibrate_2pl(matrix.scores)
+        floors = [guessing_floor(bank.questions[question_id]) for question_id in matrix.question_ids]
+        fit = calibrate_2pl(matrix.scores, guessing=floors)  # c fixed from each item's form, as the scoring
         # An adaptive form keeps every learner near 50% right, which flattens facility and
         # discrimination: item health reads fixed-form attempts only; calibration uses them all.
         health = item_health(matrix.fixed_form_scores)
