@@ -126,21 +126,40 @@ def test_a_skill_with_few_answers_counts_towards_readiness_and_one_without_an_es
 
 
 def test_the_worked_example_of_docs_scoring_md_holds() -> None:
-    from quiz.measure.irt import ItemResponse
+    import numpy as np
 
-    sql = posterior([ItemResponse(1.5, 0.0, 1.0), ItemResponse(1.5, -1.0, 1.0), ItemResponse(1.5, 1.0, 0.0)])
-    git = posterior([ItemResponse(1.5, 0.0, 0.0), ItemResponse(1.5, -1.0, 1.0), ItemResponse(1.5, 1.0, 0.0)])
-    team = posterior([ItemResponse(1.5, -1.0, 0.5), ItemResponse(1.5, 0.0, 1.0), ItemResponse(1.5, -2.0, 1.0)])
-    assert (round(sql.mean, 3), round(sql.sd, 3), round(sql.probability_at_least(0.0), 3)) == (0.355, 0.691, 0.722)
-    assert (round(git.mean, 3), round(git.probability_at_least(0.0), 3)) == (-0.355, 0.330)
-    assert (round(team.mean, 3), round(team.probability_at_least(-1.0), 3)) == (0.244, 0.965)
-    gaps = [
-        Gap("sql", SkillTarget(level=3, weight=3), SkillEstimate("sql", sql.mean, sql.sd, 3, sql)),
-        Gap("git", SkillTarget(level=3, weight=3), SkillEstimate("git", git.mean, git.sd, 3, git)),
-        Gap("teamwork", SkillTarget(level=2, weight=2), SkillEstimate("teamwork", team.mean, team.sd, 3, team)),
-    ]
+    from quiz.measure.adaptive import AdaptiveSession, ItemPool
+
+    skills = ("sql", "git", "teamwork", "python")
+    pool = ItemPool(
+        ids={"sql": ("s3", "s2", "s4"), "git": ("g3", "g2", "g4"), "teamwork": ("t2", "t3", "t1"), "python": ("p3",)},
+        a={skill: np.full(3 if skill != "python" else 1, 1.5) for skill in skills},
+        b={"sql": np.array([0.0, -1.0, 1.0]), "git": np.array([0.0, -1.0, 1.0]), "teamwork": np.array([-1.0, 0.0, -2.0]),
+           "python": np.array([0.0])},
+        c={"sql": np.full(3, 0.25), "git": np.full(3, 0.25), "teamwork": np.zeros(3), "python": np.array([0.25])},
+    )  # fmt: skip
+    cuts = {"sql": 0.0, "git": 0.0, "teamwork": -1.0, "python": 0.0}
+    targets = {"sql": SkillTarget(level=3, weight=3), "git": SkillTarget(level=3, weight=3),
+               "teamwork": SkillTarget(level=2, weight=2)}  # fmt: skip
+    answers = [("s3", 1), ("s2", 1), ("s4", 0), ("g3", 0), ("g2", 1), ("g4", 0), ("t2", 0.5), ("t3", 1), ("t1", 1)]
+
+    three = AdaptiveSession(pool, skills[:3], {s: cuts[s] for s in skills[:3]}, dict.fromkeys(skills[:3], 1.0),
+                            prior_means={s: cuts[s] for s in skills[:3]})  # fmt: skip
+    for question_id, score in answers:
+        three.record(question_id, score)
+    d = three.decisions()
+    assert (round(d["sql"].mean, 3), round(d["sql"].sd, 3), round(d["sql"].p_above, 3)) == (0.215, 0.725, 0.652)
+    assert (round(d["git"].mean, 3), round(d["git"].sd, 3), round(d["git"].p_above, 3)) == (-0.210, 0.682, 0.411)
+    assert (round(d["teamwork"].mean, 3), round(d["teamwork"].p_above, 3)) == (-0.463, 0.813)
+    gaps = [Gap(s, targets[s], SkillEstimate(s, d[s].mean, d[s].sd, 3, d[s].posterior)) for s in skills[:3]]
     result = readiness(gaps)
-    assert (round(result.value, 3), round(result.sd, 3)) == (0.635, 0.248)
+    assert (round(result.value, 3), round(result.sd, 3)) == (0.602, 0.275)
+
+    four = AdaptiveSession(pool, skills, cuts, dict.fromkeys(skills, 1.0), prior_means=cuts)
+    for question_id, score in answers:
+        four.record(question_id, score)
+    python = four.decisions()["python"]
+    assert (round(python.mean, 3), round(python.sd, 3), round(python.p_above, 3)) == (0.108, 0.874, 0.572)
 
 
 def test_every_kind_has_one_row_of_rules_that_validation_scoring_and_the_page_read() -> None:
