@@ -96,3 +96,43 @@ def test_ability_maps_to_the_level_scale(theta: float, level: float) -> None:
 
 def test_level_three_is_reached_at_ability_zero() -> None:
     assert level_cut(3) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("kind", "options", "floor"),
+    [("single", 4, 1 / 4), ("code", 3, 1 / 3), ("multiple", 4, 1 / 15), ("multiple", 3, 1 / 7), ("scenario", 4, 0.0)],
+)
+def test_the_guessing_floor_is_the_chance_of_hitting_the_key_at_random(kind: str, options: int, floor: float) -> None:
+    from quiz.content.models import Question
+    from quiz.measure.irt import guessing_floor
+
+    texts = [f"option {n}" for n in range(options)]
+    if kind == "scenario":
+        listed = [{"text": t, "credit": 1.0 if n == 0 else 0.0} for n, t in enumerate(texts)]
+    else:
+        listed = [{"text": t, "correct": n == 0 or (kind == "multiple" and n == 1)} for n, t in enumerate(texts)]
+    extra = {"code": "print(1)", "language": "python"} if kind == "code" else {}
+    question = Question.model_validate(
+        {"id": "q", "kind": kind, "difficulty": 3, "prompt": "Which?", "options": listed, "explanation": "Because.",
+         "reference": {"title": "Docs"}, **extra}
+    )  # fmt: skip
+    assert guessing_floor(question) == pytest.approx(floor)
+
+
+def test_a_true_false_question_is_guessed_half_the_time() -> None:
+    from quiz.content.models import Question
+    from quiz.measure.irt import guessing_floor
+
+    question = Question.model_validate(
+        {"id": "q", "kind": "true_false", "difficulty": 2, "prompt": "Is it?", "answer": True,
+         "explanation": "True.", "reference": {"title": "Docs"}}
+    )  # fmt: skip
+    assert guessing_floor(question) == 0.5
+
+
+def test_with_a_floor_the_curve_starts_at_the_floor_and_a_right_answer_says_less() -> None:
+    assert float(p_correct(-10.0, 1.5, 0.0, 0.25)) == pytest.approx(0.25, abs=1e-6)
+    assert float(p_correct(0.0, 1.5, 0.0, 0.25)) == pytest.approx(0.25 + 0.75 * 0.5)
+    # 3PL information at θ = b with a = 2, c = 0.25: a² (P − c)² (1 − P) / ((1 − c)² P) with P = 0.625
+    assert float(information(0.0, 2.0, 0.0, 0.25)) == pytest.approx(4 * 0.375**2 * 0.375 / (0.75**2 * 0.625))
+    assert float(information(0.0, 2.0, 0.0, 0.25)) < float(information(0.0, 2.0, 0.0))

@@ -40,6 +40,7 @@ MAX_PER_SKILL = 8
 MAX_TOTAL = 80
 EXPOSURE_TOP_K = 4
 SKILL_CORRELATION = 0.6
+SKILL_PRIOR_SD = 1.0
 _LOG_P_FLOOR = 1e-12
 
 
@@ -52,6 +53,7 @@ class AdaptiveConfig:
     max_total: int = MAX_TOTAL
     top_k: int = EXPOSURE_TOP_K
     correlation: float = SKILL_CORRELATION
+    prior_sd: float = SKILL_PRIOR_SD  # spread of learners' abilities around the cut, per skill
     select_at: str = "cut"  # "cut" (the decision point) or "estimate" (the current EAP)
 
 
@@ -154,7 +156,7 @@ class AdaptiveSession:
         for skill in self.skills:
             self.answered.setdefault(skill, [])
         size = len(self.skills)
-        self._prior_cov = _compound_symmetry(size, self.config.correlation)
+        self._prior_cov = self.config.prior_sd**2 * _compound_symmetry(size, self.config.correlation)
         self._prior_precision = np.linalg.inv(self._prior_cov)
         means = self.prior_means or {}
         self._prior_mean = np.array([means.get(s, 0.0) for s in self.skills], dtype=float)
