@@ -52,6 +52,7 @@ bench: $(VENV)/.bench-installed
 	$(PY) bench/latency.py
 	$(PY) bench/progress.py
 	$(PY) bench/adaptive.py
+	$(PY) bench/validity.py
 	$(PY) bench/coldstart.py
 
 clean:
