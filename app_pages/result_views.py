@@ -17,6 +17,7 @@ from app_pages.context import bank_report
 from quiz.messages import t
 from quiz.report import charts
 from quiz.report.attempt_result import AttemptResult, answer_key_markdown
+from quiz.report.literal_text import literal_markdown
 from quiz.report.planning import Plan, build_plan
 from quiz.report.result_tables import decision_rows, skill_rows
 
@@ -43,10 +44,9 @@ def skill_table(attempt_id: str, _result: AttemptResult) -> pa.Table:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def review_entries(attempt_id: str, _result: AttemptResult) -> list[tuple[str, str, str, str]]:
-    """Per answer: the expander's label, the question (Markdown), the learner's answer (plain text:
-    stored learner text is never rendered as Markdown) and the answer key (Markdown). Few elements
-    per answer, so reruns stay fast."""
+def review_entries(attempt_id: str, _result: AttemptResult) -> list[tuple[str, str]]:
+    """One expander label and one Markdown body per answer: few elements, so reruns stay fast. The
+    learner's answer is stored learner text: it is escaped so that it shows exactly as written."""
     bank = bank_report().bank
     flagged = {item.position for item in _result.certain_and_wrong}
     rapid = {response.question_id for response in _result.rapid_guesses}
@@ -62,11 +62,12 @@ def review_entries(attempt_id: str, _result: AttemptResult) -> list[tuple[str, s
         lines = [question.prompt]
         if question.code:
             lines.append(f"```{question.language or 'text'}\n{question.code.rstrip()}\n```")
-        answer = "; ".join(response.chosen) if response and response.chosen else t("skipped")
-        key = [answer_key_markdown(question)]
+        answer = literal_markdown("; ".join(response.chosen)) if response and response.chosen else t("skipped")
+        lines.append(f"{t('your_answer')} {answer}")
         if response and response.confidence:
-            key.insert(0, f"*{t('you_said', confidence=t(f'confidence_{response.confidence}'))}*")
-        entries.append((label, "\n\n".join(lines), f"{t('your_answer')} {answer}", "\n\n".join(key)))
+            lines.append(f"*{t('you_said', confidence=t(f'confidence_{response.confidence}'))}*")
+        lines.append(answer_key_markdown(question))
+        entries.append((label, "\n\n".join(lines)))
     return entries
 
 

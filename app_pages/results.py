@@ -63,11 +63,9 @@ else:
 st.page_link("app_pages/plan.py", label=t("go_plan"), icon=":material/route:")
 
 st.subheader(t("review_title"))
-for label, question_text, answer_text, key_text in review_entries(attempt.id, result):
+for label, body in review_entries(attempt.id, result):
     with st.expander(label):
-        st.markdown(question_text)
-        st.text(answer_text)
-        st.markdown(key_text)
+        st.markdown(body)
 
 st.subheader(t("exports_title"))
 show_exports(result, key="results")

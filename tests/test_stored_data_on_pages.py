@@ -66,5 +66,26 @@ def test_stored_answer_text_is_shown_as_plain_text_never_as_markdown() -> None:
     at = AppTest.from_file(APP, default_timeout=60).run()
     at.switch_page("app_pages/results.py").run()
     assert not at.exception
-    assert all(IMAGE_LINK not in element.value for element in at.markdown)
-    assert any(IMAGE_LINK in element.value for element in at.text)
+    from quiz.report.literal_text import literal_markdown
+
+    assert all(IMAGE_LINK not in element.value for element in at.markdown)  # never as Markdown to render
+    assert any(literal_markdown(IMAGE_LINK) in element.value for element in at.markdown)  # shown as written
+
+
+def test_escaped_learner_text_renders_back_to_exactly_what_was_written() -> None:
+    from hypothesis import given
+    from hypothesis import strategies as st_text
+    from markdown_it import MarkdownIt
+
+    from quiz.report.literal_text import literal_markdown
+
+    parser = MarkdownIt("commonmark").enable(["strikethrough", "table"])  # CommonMark plus GFM's extras
+
+    @given(st_text.text(alphabet=st_text.characters(blacklist_categories=("Cs", "Cc")), min_size=1))
+    def renders_as_written(text: str) -> None:
+        tokens = parser.parseInline(literal_markdown(text))
+        children = tokens[0].children or []
+        assert all(child.type == "text" for child in children)  # no link, image, emphasis, code or HTML
+        assert "".join(child.content for child in children) == text.replace("\n", " ")
+
+    renders_as_written()
