@@ -20,7 +20,9 @@ st.title(t("plan_title", role=result.profile.title))
 hours = st.number_input(t("hours_per_week"), min_value=1, max_value=60, value=8, step=1, key="hours_per_week")
 plan, timeline = plan_with_timeline(attempt.id, float(hours), date.today(), result)
 
-if not plan.items:
+if not result.readiness.skills_measured:  # nothing counted (every answer a rapid guess, say): no gap is known
+    st.info(t("plan_nothing_measured"))
+elif not plan.items:
     st.success(t("plan_empty"))
 else:
     st.write(

@@ -160,10 +160,13 @@ def test_a_learner_completes_a_quick_assessment_and_sees_results_and_plan(page) 
             raise
         if number == 1:
             page.screenshot(path=str(ARTIFACTS / "question.png"), full_page=True)
+        if number <= 2:  # read the first two questions (10 s: never a rapid guess); the rest are rushed
+            page.wait_for_timeout(10_100)
         _answer_and_submit(page, number, total)
     page.get_by_text("Your results").wait_for()
     page.get_by_text("Readiness").first.wait_for()
     page.locator(".js-plotly-plot").first.wait_for()
+    page.get_by_text(f"{total - 2} answer(s) came too fast to have been read").wait_for()
     page.screenshot(path=str(ARTIFACTS / "results.png"), full_page=True)
     page.get_by_role("link", name="See your training plan").click()
     page.get_by_text("Your training plan towards").wait_for()
