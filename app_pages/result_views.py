@@ -56,7 +56,7 @@ def review_entries(attempt_id: str, _result: AttemptResult) -> list[tuple[str, s
         skipped = response is None or response.skipped
         mark = "⏭️" if skipped else "✅" if item.score == 1.0 else "🟡" if item.score > 0 else "❌"
         warning = " ⚠️" if item.position in flagged else ""
-        warning += " ⏩" if question.id in rapid else ""
+        warning += " (" + t("rapid_guess_mark") + ")" if question.id in rapid else ""
         skill = bank.skills[item.skill_id].name
         label = f"{mark}{warning} {item.position + 1}. {skill}: {question.prompt.splitlines()[0][:90]}"
         lines = [question.prompt]
