@@ -31,6 +31,20 @@ _STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.o
 _PARSER = f"pyyaml-{yaml.__version__}-{'libyaml' if yaml.__with_libyaml__ else 'python'}-core12"
 
 
+def _refuse_a_second(key: Any, mapping: dict[Any, Any], node: Node, key_node: Node) -> None:
+    """A key already in `mapping` (or one that cannot be a key) is an error naming its line."""
+    try:
+        duplicate = key in mapping
+    except TypeError:
+        raise ConstructorError(
+            "while constructing a mapping", node.start_mark, "found an unhashable key", key_node.start_mark
+        ) from None
+    if duplicate:
+        raise ConstructorError(
+            "while constructing a mapping", node.start_mark, f"found duplicate mapping key {key!r}", key_node.start_mark
+        )
+
+
 class _Core12Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """The safe loader with YAML 1.2 core-schema scalars and duplicate keys refused."""
 
@@ -45,19 +59,7 @@ class _Core12Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ign
         mapping: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             key = self.construct_object(key_node, deep=deep)
-            try:
-                duplicate = key in mapping
-            except TypeError:
-                raise ConstructorError(
-                    "while constructing a mapping", node.start_mark, "found an unhashable key", key_node.start_mark
-                ) from None
-            if duplicate:
-                raise ConstructorError(
-                    "while constructing a mapping",
-                    node.start_mark,
-                    f"found duplicate mapping key {key!r}",
-                    key_node.start_mark,
-                )
+            _refuse_a_second(key, mapping, node, key_node)
             mapping[key] = self.construct_object(value_node, deep=deep)
         return mapping
 
@@ -171,17 +173,7 @@ def _build(loader: _Core12Loader, node: Node) -> Any:
         mapping: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             key = key_node.value if key_node.tag == _STR else _build(loader, key_node)
-            try:
-                duplicate = key in mapping
-            except TypeError:
-                raise ConstructorError(None, None, "found an unhashable key", key_node.start_mark) from None
-            if duplicate:
-                raise ConstructorError(
-                    "while constructing a mapping",
-                    node.start_mark,
-                    f"found duplicate mapping key {key!r}",
-                    key_node.start_mark,
-                )
+            _refuse_a_second(key, mapping, node, key_node)
             mapping[key] = value_node.value if value_node.tag == _STR else _build(loader, value_node)
         return mapping
     if tag == _SEQ:
