@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pytest
@@ -153,7 +154,12 @@ def test_the_worked_example_of_docs_scoring_md_holds() -> None:
     assert (round(d["teamwork"].mean, 3), round(d["teamwork"].p_above, 3)) == (-0.463, 0.813)
     gaps = [Gap(s, targets[s], SkillEstimate(s, d[s].mean, d[s].sd, 3, d[s].posterior)) for s in skills[:3]]
     result = readiness(gaps)
-    assert (round(result.value, 3), round(result.sd, 3)) == (0.602, 0.275)
+    assert (round(result.value, 3), round(result.sd, 3)) == (0.602, 0.275)  # as if independent
+    correlations = three.posterior_correlations()
+    assert round(correlations["sql"]["git"], 2) == 0.44
+    linked = [dataclasses.replace(g, estimate=dataclasses.replace(g.estimate, correlations=correlations[g.skill_id]))
+              for g in gaps if g.estimate is not None]  # fmt: skip
+    assert round(readiness(linked).sd, 3) == 0.331
 
     four = AdaptiveSession(pool, skills, cuts, dict.fromkeys(skills, 1.0), prior_means=cuts)
     for question_id, score in answers:
@@ -170,3 +176,24 @@ def test_every_kind_has_one_row_of_rules_that_validation_scoring_and_the_page_re
     assert all(KINDS[kind].answering is Answering.ONE for kind in Kind if kind is not Kind.MULTIPLE)
     assert not KINDS[Kind.TRUE_FALSE].shuffled and KINDS[Kind.TRUE_FALSE].fixed_options
     assert KINDS[Kind.SCENARIO].partial_credit
+
+
+def test_readiness_sd_counts_how_inferred_skills_move_together(small_bank: Bank) -> None:
+    few = estimate_attempt(small_bank, "junior", ("python",), [("sql-l3-0", 1.0), ("git-l3-0", 0.0)])
+    gaps = profile_gaps(small_bank.profiles["junior"], few, ["python"])
+    correlated = readiness(gaps)
+    alone = [Gap(g.skill_id, g.target, dataclasses.replace(g.estimate, correlations={})) for g in gaps if g.estimate]
+    independent = readiness(alone)
+    assert correlated.value == pytest.approx(independent.value)
+    assert correlated.sd > 1.3 * independent.sd  # two answers decide every skill at once: a wide band
+    assert readiness(gaps).sd == correlated.sd  # seeded: the same answers, the same SD
+
+
+def test_with_no_correlation_the_copula_gives_the_independent_sd() -> None:
+    from quiz.measure.scoring import _share_sd
+
+    probabilities = [(3.0, 0.7), (2.0, 0.4), (1.0, 0.9)]
+    exact = math.sqrt(9 * 0.7 * 0.3 + 4 * 0.4 * 0.6 + 1 * 0.9 * 0.1) / 6
+    import numpy as np
+
+    assert _share_sd(probabilities, np.eye(3), 6.0) == pytest.approx(exact, rel=0.03)

@@ -193,6 +193,15 @@ class AdaptiveSession:
         asked = np.array([bool(self.answered[s]) for s in self.skills])
         return np.where(asked, means, 0.0), np.where(asked, 1.0 / likelihood_vars, 0.0)
 
+    def posterior_correlations(self) -> dict[str, dict[str, float]]:
+        """How the skills' abilities co-vary given every answer (the joint Gaussian approximation): a
+        skill inferred from the others rises and falls with them, which the readiness SD must know."""
+        _, precisions = self._gaussian_likelihoods()
+        covariance = np.linalg.inv(self._prior_precision + np.diag(precisions))
+        sd = np.sqrt(np.diag(covariance))
+        correlation = covariance / np.outer(sd, sd)
+        return {a: {b: float(correlation[i, j]) for j, b in enumerate(self.skills)} for i, a in enumerate(self.skills)}
+
     def conditional_priors(self, means: FloatArray, precisions: FloatArray) -> tuple[FloatArray, FloatArray]:
         """Per skill, N(mean, sd) given the prior and every *other* skill's answers.
 

@@ -37,7 +37,8 @@ def estimate_attempt(
         recorded += 1
     if not recorded:
         return {}
+    correlations = session.posterior_correlations()
     return {
-        skill: SkillEstimate(skill, decision.mean, decision.sd, decision.answers, decision.posterior)
-        for skill, decision in session.decisions().items()
+        skill: SkillEstimate(skill, d.mean, d.sd, d.answers, d.posterior, correlations[skill])
+        for skill, d in session.decisions().items()
     }

@@ -6,9 +6,12 @@ docs/scoring.md, and the tests check them against hand-computed values.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from math import sqrt
+from statistics import NormalDist
+
+import numpy as np
 
 from quiz.content.kinds import NO_CREDIT, score_choice
 from quiz.content.models import Profile, Question, SkillTarget
@@ -30,6 +33,9 @@ class SkillEstimate:
     se: float
     answers: int
     posterior: Posterior
+    # Posterior correlation of this skill's ability with each other skill's (from the joint model);
+    # empty when the skill was estimated alone.
+    correlations: Mapping[str, float] = field(default_factory=dict, compare=False)
 
     @property
     def level(self) -> float:
@@ -124,8 +130,43 @@ def readiness(gaps: Sequence[Gap]) -> Readiness:
     total_weight = sum(gap.target.weight for gap in measured)
     probabilities = [(gap.target.weight, gap.probability_meets or 0.0) for gap in measured]
     value = sum(weight * p for weight, p in probabilities) / total_weight
-    variance = sum(weight * weight * p * (1.0 - p) for weight, p in probabilities) / total_weight**2
-    return Readiness(value, sqrt(variance), len(measured), len(gaps))
+    correlation = _correlation_matrix(measured)
+    if correlation is None:
+        variance = sum(weight * weight * p * (1.0 - p) for weight, p in probabilities) / total_weight**2
+        return Readiness(value, sqrt(variance), len(measured), len(gaps))
+    return Readiness(value, _share_sd(probabilities, correlation, total_weight), len(measured), len(gaps))
+
+
+SHARE_DRAWS = 4000  # Monte Carlo draws for the readiness SD: its error is about 1% of the SD
+
+
+def _correlation_matrix(gaps: Sequence[Gap]) -> np.ndarray | None:
+    """The posterior correlations between the gaps' skills, when the estimates carry them."""
+    skills = [gap.skill_id for gap in gaps]
+    rows = []
+    for gap in gaps:
+        correlations = gap.estimate.correlations if gap.estimate is not None else {}
+        if not all(skill in correlations for skill in skills):
+            return None
+        rows.append([correlations[skill] for skill in skills])
+    return np.array(rows)
+
+
+def _share_sd(probabilities: Sequence[tuple[float, float]], correlation: np.ndarray, total_weight: float) -> float:
+    """SD of the weighted share of targets met when the skills' abilities are correlated.
+
+    A Gaussian copula keeps each skill's own P(meets) exactly and couples the skills with their
+    posterior correlation: draw z ~ N(0, R), and skill s meets its target when z_s ≥ Φ⁻¹(1 − p_s).
+    Seeded, so the same answers always give the same SD.
+    """
+    normal = NormalDist()
+    thresholds = np.array([normal.inv_cdf(min(max(1.0 - p, 1e-12), 1.0 - 1e-12)) for _, p in probabilities])
+    weights = np.array([weight for weight, _ in probabilities])
+    symmetric = (correlation + correlation.T) / 2.0  # rounding aside, it is; the draw needs it exactly
+    rng = np.random.default_rng(0)
+    draws = rng.multivariate_normal(np.zeros(len(weights)), symmetric, size=SHARE_DRAWS, method="eigh")
+    shares = (draws >= thresholds) @ weights / total_weight
+    return float(shares.std())
 
 
 def gaps_that_matter(gaps: Sequence[Gap], limit: int = 2) -> list[Gap]:
