@@ -112,9 +112,10 @@ def profile_gaps(profile: Profile, estimates: dict[str, SkillEstimate], language
 class Readiness:
     """Expected weighted share of the profile's targets met, with its posterior SD.
 
-    Every estimated skill counts, an inferred one with its wider uncertainty. If each skill meets its
-    target with probability p_s, independently, the weighted share
-    S = Σ w_s·[θ_s ≥ cut_s] / Σ w_s has mean Σ w_s p_s / Σ w_s and variance Σ w_s² p_s(1-p_s) / (Σ w_s)².
+    Every estimated skill counts, an inferred one with its wider uncertainty. The weighted share
+    S = Σ w_s·[θ_s ≥ cut_s] / Σ w_s has mean Σ w_s p_s / Σ w_s; its SD comes from the skills' posterior
+    correlations when the estimates carry them (`_share_sd`), else from Σ w_s² p_s(1-p_s) / (Σ w_s)²,
+    as if the skills were independent.
     """
 
     value: float

@@ -1,8 +1,8 @@
 """One attempt's result (`AttemptResult`): estimates, gaps, readiness, the review of every answer,
 computed once from the stored answers.
 
-Neighbours: the numbers come from `quiz/measure/scoring.py` (a fixed form) and the adaptive session
-(an adaptive attempt); the verdict sentence from `summary.py`; `result_tables.py` turns a result
+Neighbours: the estimates come from `quiz/measure/estimate.py` for both modes (an adaptive attempt
+also shows the session's stop reasons), gaps and readiness from `quiz/measure/scoring.py`; the verdict sentence from `summary.py`; `result_tables.py` turns a result
 into rows; the Results page (`app_pages/results.py`, with its cached views in
 `app_pages/result_views.py`) and the offline report (`offline_report.py`) show it.
 """

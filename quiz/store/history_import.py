@@ -35,7 +35,6 @@ MAX_FAULTS_SHOWN = 10
 
 ShortId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 ChosenText = Annotated[str, StringConstraints(max_length=2_000)]
-Moment = datetime
 
 
 class InvalidExport(ValueError):
@@ -53,7 +52,7 @@ class ResponseRecord(_Strict):
     score: float | None = Field(default=None, ge=0.0, le=1.0)  # read, then ignored: recomputed from `chosen`
     confidence: Literal["guess", "fairly_sure", "certain"] | None
     seconds: float | None = Field(default=None, ge=0.0, le=7 * 24 * 3600)
-    answered_at: Moment
+    answered_at: datetime
 
 
 class AttemptRecord(_Strict):
@@ -68,8 +67,8 @@ class AttemptRecord(_Strict):
         tuple[ShortId, Annotated[list[Annotated[int, Field(ge=0, lt=MAX_OPTIONS)]], Field(max_length=MAX_OPTIONS)]]
     ] = Field(max_length=MAX_QUESTIONS)
     skills: list[ShortId] = Field(default_factory=list, max_length=30)
-    started_at: Moment
-    finished_at: Moment | None
+    started_at: datetime
+    finished_at: datetime | None
     abandoned: bool = False
     responses: list[ResponseRecord] = Field(max_length=MAX_QUESTIONS)
 
@@ -77,7 +76,7 @@ class AttemptRecord(_Strict):
 class ExportFile(_Strict):
     format: Literal["devready-export"]
     version: Literal[1]
-    exported_at: Moment
+    exported_at: datetime
     attempts: list[AttemptRecord] = Field(max_length=MAX_ATTEMPTS)
 
 
