@@ -28,6 +28,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from quiz.store.cohorts import forget_learner
 from quiz.store.database import LOCAL_LEARNER, Store
 from quiz.store.tables import AttemptRow, LearnerRow, ResponseRow, SessionRow, SignInThrottleRow, as_utc, utc_now
 
@@ -210,10 +211,11 @@ def sign_out_everywhere(store: Store, learner_id: int) -> int:
 
 
 def delete_account(store: Store, learner_id: int) -> None:
-    """Delete the learner, their sessions, attempts and answers: nothing of theirs is left."""
+    """Delete the learner, their sessions, attempts, answers and cohort memberships: nothing of theirs is left."""
     with store.transaction() as session:
         attempt_ids = select(AttemptRow.id).where(AttemptRow.learner_id == learner_id)
         session.execute(delete(ResponseRow).where(ResponseRow.attempt_id.in_(attempt_ids)))
         session.execute(delete(AttemptRow).where(AttemptRow.learner_id == learner_id))
         session.execute(delete(SessionRow).where(SessionRow.learner_id == learner_id))
+        forget_learner(session, learner_id)
         session.execute(delete(LearnerRow).where(LearnerRow.id == learner_id))
