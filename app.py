@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_pages.context import hosted_mode, signed_in_learner
+from app_pages.context import hosted_mode, signed_in_instructor, signed_in_learner
 from quiz.messages import t
 
 st.set_page_config(page_title=t("app_title"), page_icon="🧭", layout="centered")
@@ -25,5 +25,17 @@ else:
         st.Page("app_pages/scoring.py", title=t("nav_scoring"), icon=":material/calculate:", url_path="scoring"),
     ]
     if hosted_mode():
+        pages.append(
+            st.Page("app_pages/cohorts.py", title=t("nav_cohorts"), icon=":material/groups:", url_path="cohorts")
+        )
+        if signed_in_instructor() is not None:  # the page checks again: routing is not the only guard
+            pages.append(
+                st.Page(
+                    "app_pages/dashboard.py",
+                    title=t("nav_dashboard"),
+                    icon=":material/monitoring:",
+                    url_path="dashboard",
+                )
+            )
         pages.append(account)
 st.navigation(pages).run()

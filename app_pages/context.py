@@ -179,3 +179,24 @@ def show_exports(result: AttemptResult, key: str) -> None:
         mime="text/html",
         key=f"{key}-html",
     )
+
+
+def signed_in_instructor() -> int | None:
+    """In hosted mode, the signed-in learner if they have the instructor role."""
+    if not hosted_mode():
+        return None
+    from quiz.store.cohorts import is_instructor
+
+    learner = signed_in_learner()
+    return learner if is_instructor(store(), learner) else None
+
+
+@st.cache_resource(show_spinner=False, max_entries=20_000)
+def _cohort_result_for(attempt_id: str, _attempt: Attempt) -> AttemptResult:
+    # A cohort's dashboard reads every sharing learner's finished attempts; each never changes, so it
+    # is scored once per process, like a learner's own results.
+    return evaluate_attempt(bank_report().bank, _attempt)
+
+
+def cohort_result_of(attempt: Attempt) -> AttemptResult:
+    return _cohort_result_for(attempt.id, attempt)

@@ -205,6 +205,20 @@ def _positive(text: str) -> int:
     return value
 
 
+def _instructor_add(name: str, database: str | None) -> int:
+    """Give an existing account the instructor role: how a bootcamp's first instructor is made."""
+    from quiz.store.cohorts import CohortError, make_instructor
+    from quiz.store.database import Store
+
+    try:
+        make_instructor(Store.open(database), name)
+    except CohortError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"{name} is now an instructor: the Cohorts page lets them create a cohort and invite learners.")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m quiz", description="DevReady question bank tool")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -226,7 +240,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--write", type=Path, default=None, help="where to write (default: <content>/calibration.yaml)"
     )
     calibrate.add_argument("--dry-run", action="store_true", help="report only; write nothing")
+    instructor = commands.add_parser("instructor", help="manage instructors (hosted mode)")
+    instructor_commands = instructor.add_subparsers(dest="action", required=True)
+    add = instructor_commands.add_parser("add", help="give an existing account the instructor role")
+    add.add_argument("name", help="the account's user name (it must have signed up first)")
+    add.add_argument("--database", default=None, help="database URL (default: DATABASE_URL or the local SQLite)")
     args = parser.parse_args(argv)
+    if args.command == "instructor":
+        return _instructor_add(args.name, args.database)
     if args.command == "check":
         return _check(args.path)
     if args.command == "stats":

@@ -22,7 +22,7 @@ from quiz.report.result_tables import Row, decision_notes, decision_rows, skill_
 from quiz.report.summary import salary_sentences
 
 REPORT_TEMPLATE = "plotly_white"
-_STYLE = """
+REPORT_STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 60rem; margin: 2rem auto;
        padding: 0 1rem; color: #1F2933; line-height: 1.5; }
 h1 { font-size: 1.8rem; } h2 { margin-top: 2.2rem; border-bottom: 1px solid #d9e2ec; }
@@ -34,12 +34,12 @@ pre { background: #f2f5f8; padding: .6rem; overflow-x: auto; white-space: pre-wr
 """
 
 
-def _figure_html(figure: go.Figure, first: bool) -> str:
+def figure_html(figure: go.Figure, first: bool) -> str:
     figure.update_layout(template=REPORT_TEMPLATE)  # the app's figures carry none: Streamlit themes them
     return figure.to_html(full_html=False, include_plotlyjs=True if first else False, config={"displayModeBar": False})
 
 
-def _table_html(rows: list[Row]) -> str:
+def table_html(rows: list[Row]) -> str:
     if not rows:
         return ""
     head = "".join(f"<th>{escape(str(column))}</th>" for column in rows[0])
@@ -54,7 +54,7 @@ def render_report(result: AttemptResult, bank: Bank) -> str:
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         f"<title>{e(t('report_title', role=profile.title))}</title>",
-        f"<style>{_STYLE}</style></head><body>",
+        f"<style>{REPORT_STYLE}</style></head><body>",
         f"<h1>{e(t('report_title', role=profile.title))}</h1>",
         f'<p class="muted">{e(t("results_when", date=attempt.started_at.strftime("%Y-%m-%d"), count=attempt.answered))}</p>',
     ]
@@ -67,13 +67,13 @@ def render_report(result: AttemptResult, bank: Bank) -> str:
     )
     figures = [charts.radar_chart(result, bank), charts.gap_chart(result, bank), charts.calibration_chart(result)]
     for index, figure in enumerate(figures):
-        parts.append(f'<div class="chart">{_figure_html(figure, index == 0)}</div>')
+        parts.append(f'<div class="chart">{figure_html(figure, index == 0)}</div>')
     if result.decisions:
         parts.append(f"<h2>{e(t('adaptive_title', count=attempt.answered))}</h2>")
-        parts.append(_table_html(decision_rows(result, bank)))
+        parts.append(table_html(decision_rows(result, bank)))
         parts.extend(f'<p class="muted">{e(note)}</p>' for note in decision_notes(result, bank))
     parts.append(f"<h2>{e(t('skills_table_title'))}</h2>")
-    parts.append(_table_html(skill_rows(result, bank)))
+    parts.append(table_html(skill_rows(result, bank)))
     parts.append(f"<h2>{e(t('review_title'))}</h2>")
     for item in result.review:
         response = item.response

@@ -1,0 +1,147 @@
+"""The instructor's dashboard (hosted mode): a cohort at a glance, its skills × learners, what to teach
+next, the trend, who is inactive, one learner's view, question health, exports.
+
+A thin page: the figures are `quiz/report/cohort_view.py`, its tables and charts `cohort_tables.py`
+and `cohort_charts.py`; every read goes through `quiz/store/cohorts.py`, which checks who asks.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from app_pages.context import bank_report, cohort_result_of, signed_in_instructor, store
+from quiz.messages import t
+from quiz.report import charts
+from quiz.report.cohort_charts import cohort_heatmap, cohort_trend
+from quiz.report.cohort_report import render_cohort_report
+from quiz.report.cohort_tables import cohort_csv, gap_rows, item_rows, learner_rows
+from quiz.report.cohort_view import MIN_COHORT_RESPONSES, MIN_SHARING_LEARNERS, build_cohort_view
+from quiz.report.result_tables import skill_rows
+from quiz.store.cohorts import shared_attempts, sharing_members, taught_cohort, taught_cohorts
+
+st.title(t("dashboard_title"))
+instructor = signed_in_instructor()
+if instructor is None:
+    st.warning(t("dashboard_instructors_only"))
+    st.stop()
+assert instructor is not None
+bank = bank_report().bank
+
+cohorts = taught_cohorts(store(), instructor)
+if not cohorts:
+    st.info(t("dashboard_no_cohort"))
+    st.page_link("app_pages/cohorts.py", label=t("nav_cohorts"), icon=":material/groups:")
+    st.stop()
+chosen = st.selectbox(
+    t("dashboard_cohort"),
+    [c.id for c in cohorts],
+    format_func=lambda i: next(c.name for c in cohorts if c.id == i),
+    key="dashboard_cohort",
+)
+cohort = taught_cohort(store(), instructor, chosen)  # checked again: the id came from the browser
+members = sharing_members(store(), instructor, cohort.id)
+view = build_cohort_view(
+    bank, cohort, members, shared_attempts(store(), instructor, cohort.id), cohort_result_of, date.today()
+)
+role = bank.profiles[cohort.profile_id].title
+st.caption(t("cohort_summary", role=role, start=cohort.starts_on.isoformat(), end=cohort.ends_on.isoformat()))
+
+if view.hidden:
+    st.info(t("dashboard_threshold", minimum=MIN_SHARING_LEARNERS, count=view.sharing))
+    if members:
+        st.subheader(t("dashboard_roster"))
+        st.dataframe(pd.DataFrame({t("cohort_col_learner"): [m.name for m in members]}), hide_index=True)
+    st.stop()
+
+st.subheader(t("dashboard_glance_title"))
+sharing_col, week_col, ready_col = st.columns(3)
+sharing_col.metric(t("dashboard_sharing"), view.sharing)
+week_col.metric(t("dashboard_attempts_week"), view.attempts_this_week)
+if view.readiness is not None:
+    spread = view.readiness
+    ready_col.metric(t("dashboard_median_readiness"), f"{spread.median:.0%}")
+    st.caption(t("dashboard_median_value", median=spread.median, q1=spread.q1, q3=spread.q3, count=spread.count))
+
+st.plotly_chart(cohort_heatmap(view, bank), key="cohort_heatmap")
+st.caption(t("dashboard_heatmap_help"))
+st.subheader(t("dashboard_learners_title"))
+st.dataframe(pd.DataFrame(learner_rows(view, bank)), hide_index=True)
+
+st.subheader(t("dashboard_gaps_title"))
+st.caption(t("dashboard_gaps_help"))
+if view.gaps:
+    st.dataframe(pd.DataFrame(gap_rows(view, bank)), hide_index=True)
+else:
+    st.caption(t("dashboard_no_gaps"))
+
+st.subheader(t("dashboard_trend_title"))
+st.caption(t("dashboard_trend_help", minimum=MIN_SHARING_LEARNERS))
+if view.trend:
+    st.plotly_chart(cohort_trend(view), key="cohort_trend")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("cohort_trend_title"): [p.week_start.isoformat() for p in view.trend],
+                t("cohort_trend_median"): [f"{p.readiness.median:.0%}" for p in view.trend],
+                t("cohort_trend_band"): [f"{p.readiness.q1:.0%}–{p.readiness.q3:.0%}" for p in view.trend],
+            }
+        ),
+        hide_index=True,
+    )
+else:
+    st.caption(t("dashboard_no_trend", minimum=MIN_SHARING_LEARNERS))
+
+st.subheader(t("dashboard_inactive_title"))
+if view.inactive:
+    st.dataframe(pd.DataFrame({t("cohort_col_learner"): [m.name for m in view.inactive]}), hide_index=True)
+else:
+    st.caption(t("dashboard_inactive_none"))
+
+st.subheader(t("dashboard_learner_title"))
+names = {s.member.learner_id: s.member.name for s in view.standings}
+picked = st.selectbox(t("dashboard_learner_pick"), list(names), format_func=names.__getitem__, key="dashboard_learner")
+standing = next(s for s in view.standings if s.member.learner_id == picked)
+if standing.latest is None:
+    st.caption(t("dashboard_learner_none"))
+else:
+    result = standing.latest
+    ready = result.readiness
+    st.metric(t("readiness_label"), t("readiness_value", value=ready.value, sd=ready.sd))
+    st.write(result.sentence)
+    st.plotly_chart(charts.gap_chart(result, bank), key="learner_gaps")
+    st.dataframe(pd.DataFrame(skill_rows(result, bank)), hide_index=True)
+    history = [
+        cohort_result_of(a)
+        for a in shared_attempts(store(), instructor, cohort.id).get(picked, [])
+        if a.quiz.settings.profile_id == cohort.profile_id
+    ]
+    if len(history) > 1:
+        st.plotly_chart(charts.readiness_over_time(history), key="learner_progress")
+
+st.subheader(t("dashboard_items_title"))
+st.caption(t("dashboard_items_help", minimum=MIN_COHORT_RESPONSES))
+if view.items:
+    st.dataframe(pd.DataFrame(item_rows(view, bank)), hide_index=True)
+else:
+    st.caption(t("dashboard_no_items"))
+
+st.subheader(t("dashboard_exports"))
+csv_col, html_col = st.columns(2)
+stamp = date.today().isoformat()
+csv_col.download_button(
+    t("download_cohort_csv"),
+    lambda: cohort_csv(view, bank),
+    file_name=f"devready-cohort-{stamp}.csv",
+    mime="text/csv",
+    key="cohort_csv",
+)
+html_col.download_button(
+    t("download_cohort_report"),
+    lambda: render_cohort_report(view, bank),
+    file_name=f"devready-cohort-{stamp}.html",
+    mime="text/html",
+    key="cohort_html",
+)

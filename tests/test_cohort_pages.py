@@ -1,0 +1,142 @@
+"""Cohorts through the pages (hosted mode): an instructor creates a cohort, learners join after reading
+what is shared, the dashboard shows the cohort, and nobody else reaches it."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from quiz.content.bank import load_bank
+from quiz.measure.assemble import AssessmentSettings, Length, assemble_quiz
+from quiz.store.cohorts import make_instructor, taught_cohorts
+from quiz.store.database import Store
+from tests.test_app_flows import APP
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(autouse=True)
+def hosted(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("DEVREADY_MODE", "hosted")
+    st.cache_resource.clear()
+    yield
+    st.cache_resource.clear()
+
+
+def _signed_up(name: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.text_input(key="signup_name").set_value(name)
+    at.text_input(key="signup_password").set_value(PASSWORD)
+    next(b for b in at.button if b.label == "Create my account").click().run()
+    assert not at.exception
+    return at
+
+
+def _instructor_with_cohort(name: str = "grace", cohort: str = "Autumn bootcamp") -> tuple[AppTest, str]:
+    at = _signed_up(name)
+    make_instructor(Store.open(), name)
+    at.switch_page("app_pages/cohorts.py").run()
+    at.text_input(key="new_cohort_name").set_value(cohort)
+    next(b for b in at.button if b.label == "Create the cohort").click().run()
+    assert not at.exception
+    assert any(f"Cohort {cohort} created" in s.value for s in at.success)
+    code = next(c.invite_code for c in taught_cohorts(Store.open(), _id(name)) if c.name == cohort)
+    assert code is not None
+    return at, code
+
+
+def _id(name: str) -> int:
+    return Store.open().learner_id(name)
+
+
+def _take_assessments(name: str, count: int, right: float, seed: int) -> None:
+    """Finished junior attempts on the real bank, stored as the app stores them."""
+    bank = load_bank()
+    store = Store.open()
+    rng = random.Random(seed)
+    for _ in range(count):
+        quiz = assemble_quiz(bank, AssessmentSettings("junior", ("python",), Length.QUICK), rng=rng)
+        attempt = store.start_attempt(_id(name), quiz)
+        for position, item in enumerate(quiz.items):
+            question = bank.questions[item.question_id]
+            good = rng.random() < right
+            chosen = [c.text for c in question.choices if (c.score == 1.0) == good][:1]
+            store.record_answer(attempt, item.question_id, position, chosen, 1.0 if good else 0.0, None, 40.0)
+        store.finish_attempt(attempt)
+
+
+def _join(name: str, code: str) -> AppTest:
+    at = _signed_up(name)
+    at.switch_page("app_pages/cohorts.py").run()
+    at.text_input(key="join_code").set_value(code).run()
+    shared = " ".join(m.value for m in at.markdown)
+    assert "every assessment you have finished" in shared and "You can leave at any time" in shared
+    at.button(key="join_agree").click().run()
+    assert not at.exception
+    return at
+
+
+def _dashboard_text(at: AppTest) -> str:
+    at.switch_page("app_pages/dashboard.py").run()
+    assert not at.exception
+    frames = " ".join(df.value.to_csv() for df in at.dataframe)
+    return " ".join(
+        [frames, *(m.value for m in at.markdown), *(i.value for i in at.info), *(c.value for c in at.caption)]
+    )
+
+
+def test_six_learners_who_share_fill_the_dashboard_and_one_who_leaves_disappears() -> None:
+    teacher, code = _instructor_with_cohort()
+    learners = [f"student{i}" for i in range(6)]
+    sessions = {}
+    for index, name in enumerate(learners):
+        sessions[name] = _join(name, code)
+        _take_assessments(name, 2, right=0.3 + 0.1 * index, seed=index)
+    text = _dashboard_text(teacher)
+    assert all(name in text for name in learners)
+    assert len(teacher.get("plotly_chart")) >= 2, "the heatmap and the trend are drawn"
+    assert "Modules that close it" in text  # the gaps, with what to teach
+    assert "Median readiness" in " ".join(m.label for m in teacher.metric)
+
+    leaver = sessions["student5"]
+    leaver.switch_page("app_pages/cohorts.py").run()
+    next(b for b in leaver.button if b.label == "Leave and stop sharing").click().run()
+    assert any("no longer shared" in s.value for s in leaver.success)
+    assert "student5" not in _dashboard_text(teacher)
+
+
+def test_a_cohort_of_four_shows_why_its_figures_are_hidden() -> None:
+    teacher, code = _instructor_with_cohort()
+    for index in range(4):
+        _join(f"student{index}", code)
+        _take_assessments(f"student{index}", 1, right=0.5, seed=index)
+    text = _dashboard_text(teacher)
+    assert "4 learner(s) share their results" in text and "from 5 sharing learners" in text
+    assert not teacher.get("plotly_chart") and not teacher.metric
+
+
+def test_nobody_else_reaches_a_cohorts_dashboard() -> None:
+    _, code = _instructor_with_cohort()
+    learner = _join("student0", code)
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        learner.switch_page("app_pages/dashboard.py")  # a learner has no route to it
+    other, _ = _instructor_with_cohort("linus", "Linus's own cohort")
+    other.switch_page("app_pages/dashboard.py").run()
+    assert other.selectbox(key="dashboard_cohort").options == ["Linus's own cohort"]
+    signed_out = AppTest.from_file(APP, default_timeout=60).run()
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        signed_out.switch_page("app_pages/dashboard.py")
+
+
+def test_a_wrong_invite_code_says_so_and_joins_nothing() -> None:
+    _instructor_with_cohort()
+    at = _signed_up("student0")
+    at.switch_page("app_pages/cohorts.py").run()
+    at.text_input(key="join_code").set_value("not-a-code").run()
+    assert "unknown or no longer valid" in at.error[0].value
+    assert not [b for b in at.button if b.key == "join_agree"]
