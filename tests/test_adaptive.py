@@ -12,7 +12,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quiz.content.bank import Bank
-from quiz.measure.adaptive import AdaptiveConfig, AdaptiveSession, ItemPool, item_pool, session_for_profile
+from quiz.measure.adaptive import (
+    SKILL_PRIOR_SD,
+    AdaptiveConfig,
+    AdaptiveSession,
+    ItemPool,
+    item_pool,
+    session_for_profile,
+)
 
 CUT = 0.0
 
@@ -140,12 +147,12 @@ def test_answers_on_one_skill_inform_the_prior_of_a_correlated_skill() -> None:
     for question in pool.ids["s1"][6:]:
         strong.record(question, 1.0)
     prior_means, prior_sds = strong.conditional_priors(*strong._gaussian_likelihoods())
-    assert prior_means[1] > 0.5 and prior_sds[1] < 1.0  # s2 untouched, yet expected above the cut
+    assert prior_means[1] > 0.5 and prior_sds[1] < SKILL_PRIOR_SD  # s2 untouched, yet expected above the cut
     independent = _session(pool, correlation=0.0)
     for question in pool.ids["s1"][6:]:
         independent.record(question, 1.0)
     prior_means, prior_sds = independent.conditional_priors(*independent._gaussian_likelihoods())
-    assert (prior_means[1], prior_sds[1]) == pytest.approx((0.0, 1.0))
+    assert (prior_means[1], prior_sds[1]) == pytest.approx((0.0, SKILL_PRIOR_SD))
 
 
 def test_each_conditional_prior_is_the_joint_normal_conditioned_on_the_other_skills_only() -> None:
@@ -153,7 +160,7 @@ def test_each_conditional_prior_is_the_joint_normal_conditioned_on_the_other_ski
     pool = _pool(("s1", "s2", "s3"), b=tuple(np.linspace(-2, 2, 12)))
     session = AdaptiveSession(
         pool, ("s1", "s2", "s3"), dict.fromkeys(pool.ids, CUT), dict.fromkeys(pool.ids, 1.0),
-        AdaptiveConfig(correlation=0.5), {"s1": 0.0, "s2": -1.0, "s3": 0.5},
+        AdaptiveConfig(correlation=0.5, prior_sd=1.0), {"s1": 0.0, "s2": -1.0, "s3": 0.5},
     )  # fmt: skip
     means, precisions = np.array([1.2, 0.0, -0.7]), np.array([2.0, 0.0, 4.0])
     prior_means, prior_sds = session.conditional_priors(means, precisions)

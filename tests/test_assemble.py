@@ -52,10 +52,10 @@ def test_every_chosen_language_is_measured(small_bank: Bank) -> None:
     assert {"python", "java"} <= set(quiz.skills)
 
 
-def test_difficulties_sit_around_the_target_level(small_bank: Bank) -> None:
+def test_a_short_form_asks_at_the_target_level_and_one_below_where_the_decision_is_made(small_bank: Bank) -> None:
     quiz = assemble_quiz(small_bank, _settings(), rng=random.Random(3))
     sql = sorted(small_bank.questions[i.question_id].difficulty for i in quiz.items if i.question_id.startswith("sql"))
-    assert sql == [2, 3, 4]  # the junior SQL target is 3
+    assert sql == [2, 3, 3]  # the junior SQL target is 3
 
 
 def test_a_retake_prefers_questions_not_seen_before(small_bank: Bank) -> None:

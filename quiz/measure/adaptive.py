@@ -39,8 +39,13 @@ MIN_PER_SKILL = MIN_ANSWERS_FOR_LEVEL  # never claim a level from fewer answers 
 MAX_PER_SKILL = 8
 MAX_TOTAL = 80
 EXPOSURE_TOP_K = 4
-SKILL_CORRELATION = 0.6
-SKILL_PRIOR_SD = 1.0
+# The shared prior is a general level plus a skill-specific part (docs/scoring.md, "The prior"): where a
+# learner stands overall is wide open (anyone may take the test), while one skill strays from that
+# general level by about 0.6 of a level. Compound symmetry with these two parts:
+GENERAL_LEVEL_SD = 1.3
+SKILL_SPECIFIC_SD = 0.4**0.5
+SKILL_PRIOR_SD = (GENERAL_LEVEL_SD**2 + SKILL_SPECIFIC_SD**2) ** 0.5  # 1.45
+SKILL_CORRELATION = GENERAL_LEVEL_SD**2 / SKILL_PRIOR_SD**2  # 0.81
 _LOG_P_FLOOR = 1e-12
 
 

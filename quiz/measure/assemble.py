@@ -24,9 +24,11 @@ class Length(StrEnum):
 
 QUESTION_BUDGET = {Length.QUICK: 15, Length.STANDARD: 30, Length.FULL: 60}
 PER_SKILL = {Length.QUICK: 3, Length.STANDARD: 3, Length.FULL: 4}
-# Offsets from the target level, in the order they are filled: the first item sits at the cut,
-# the next ones either side of it, so both "ready" and "not yet" are put to the test.
-DIFFICULTY_OFFSETS = (0, -1, 1, 0, -2, 2, 1, -1)
+# Offsets from the target level, in the order they are filled. A readiness check decides on which side
+# of the cut a learner stands, so the first three sit at the cut and one level below it, where the
+# decision is made and where a guessing floor leaves the most information (docs/scoring.md); longer
+# forms then reach either side.
+DIFFICULTY_OFFSETS = (0, -1, 0, 1, -1, -2, 2, 1)
 
 
 class UnknownSkill(ValueError):

@@ -3,8 +3,8 @@
 A fixed form and an adaptive attempt are scored by the same code: the adaptive session's joint model
 (`quiz/measure/adaptive.py`): per skill a grid posterior under the response model with its guessing
 floor (`irt.py`), and a prior that is multivariate normal over the role's skills, centred on each
-skill's cut point, SD 1, every pair of skills correlated 0.6. So each skill borrows what the other,
-correlated skills' answers say, and a skill with few or no answers of its own still gets an
+skill's cut point: a general level (SD 1.3) plus a skill-specific part (SD 0.63). So each skill
+borrows what the other, correlated skills' answers say, and a skill with few or no answers of its own still gets an
 estimate, with the wider uncertainty that comes from borrowing (docs/scoring.md).
 
 Answers given too fast to have been read (`rapid.py`) are left out: they are guesses, not evidence.
