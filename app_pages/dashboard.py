@@ -13,14 +13,14 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.context import bank_report, cohort_result_of, signed_in_instructor, store
+from app_pages.dashboard_views import dashboard_parts
+from app_pages.result_views import result_figures, skill_table
 from quiz.messages import t
 from quiz.report import charts
-from quiz.report.cohort_charts import cohort_heatmap, cohort_trend
 from quiz.report.cohort_report import render_cohort_report
-from quiz.report.cohort_tables import cohort_csv, gap_rows, item_rows, learner_rows
-from quiz.report.cohort_view import MIN_COHORT_RESPONSES, MIN_SHARING_LEARNERS, build_cohort_view
-from quiz.report.result_tables import skill_rows
-from quiz.store.cohorts import shared_attempts, sharing_members, taught_cohort, taught_cohorts
+from quiz.report.cohort_tables import cohort_csv
+from quiz.report.cohort_view import MIN_COHORT_RESPONSES, MIN_SHARING_LEARNERS
+from quiz.store.cohorts import cohort_signature, taught_cohort, taught_cohorts
 
 st.title(t("dashboard_title"))
 instructor = signed_in_instructor()
@@ -42,10 +42,12 @@ chosen = st.selectbox(
     key="dashboard_cohort",
 )
 cohort = taught_cohort(store(), instructor, chosen)  # checked again: the id came from the browser
-members = sharing_members(store(), instructor, cohort.id)
-view = build_cohort_view(
-    bank, cohort, members, shared_attempts(store(), instructor, cohort.id), cohort_result_of, date.today()
-)
+
+
+signature = cohort_signature(store(), instructor, cohort.id)  # checks again that this instructor teaches it
+parts = dashboard_parts(cohort.id, signature, date.today(), instructor)
+view = parts.view
+members = [standing.member for standing in view.standings]
 role = bank.profiles[cohort.profile_id].title
 st.caption(t("cohort_summary", role=role, start=cohort.starts_on.isoformat(), end=cohort.ends_on.isoformat()))
 
@@ -65,32 +67,23 @@ if view.readiness is not None:
     ready_col.metric(t("dashboard_median_readiness"), f"{spread.median:.0%}")
     st.caption(t("dashboard_median_value", median=spread.median, q1=spread.q1, q3=spread.q3, count=spread.count))
 
-st.plotly_chart(cohort_heatmap(view, bank), key="cohort_heatmap")
+st.plotly_chart(parts.heatmap, key="cohort_heatmap")
 st.caption(t("dashboard_heatmap_help"))
 st.subheader(t("dashboard_learners_title"))
-st.dataframe(pd.DataFrame(learner_rows(view, bank)), hide_index=True)
+st.dataframe(parts.learners, hide_index=True)
 
 st.subheader(t("dashboard_gaps_title"))
 st.caption(t("dashboard_gaps_help"))
-if view.gaps:
-    st.dataframe(pd.DataFrame(gap_rows(view, bank)), hide_index=True)
+if parts.gaps is not None:
+    st.dataframe(parts.gaps, hide_index=True)
 else:
     st.caption(t("dashboard_no_gaps"))
 
 st.subheader(t("dashboard_trend_title"))
 st.caption(t("dashboard_trend_help", minimum=MIN_SHARING_LEARNERS))
-if view.trend:
-    st.plotly_chart(cohort_trend(view), key="cohort_trend")
-    st.dataframe(
-        pd.DataFrame(
-            {
-                t("cohort_trend_title"): [p.week_start.isoformat() for p in view.trend],
-                t("cohort_trend_median"): [f"{p.readiness.median:.0%}" for p in view.trend],
-                t("cohort_trend_band"): [f"{p.readiness.q1:.0%}–{p.readiness.q3:.0%}" for p in view.trend],
-            }
-        ),
-        hide_index=True,
-    )
+if parts.trend is not None and parts.trend_table is not None:
+    st.plotly_chart(parts.trend, key="cohort_trend")
+    st.dataframe(parts.trend_table, hide_index=True)
 else:
     st.caption(t("dashboard_no_trend", minimum=MIN_SHARING_LEARNERS))
 
@@ -111,20 +104,16 @@ else:
     ready = result.readiness
     st.metric(t("readiness_label"), t("readiness_value", value=ready.value, sd=ready.sd))
     st.write(result.sentence)
-    st.plotly_chart(charts.gap_chart(result, bank), key="learner_gaps")
-    st.dataframe(pd.DataFrame(skill_rows(result, bank)), hide_index=True)
-    history = [
-        cohort_result_of(a)
-        for a in shared_attempts(store(), instructor, cohort.id).get(picked, [])
-        if a.quiz.settings.profile_id == cohort.profile_id
-    ]
+    st.plotly_chart(result_figures(result.attempt.id, result)["gaps"], key="learner_gaps")
+    st.dataframe(skill_table(result.attempt.id, result), hide_index=True)
+    history = [cohort_result_of(attempt) for attempt in standing.role_attempts]
     if len(history) > 1:
         st.plotly_chart(charts.readiness_over_time(history), key="learner_progress")
 
 st.subheader(t("dashboard_items_title"))
 st.caption(t("dashboard_items_help", minimum=MIN_COHORT_RESPONSES))
-if view.items:
-    st.dataframe(pd.DataFrame(item_rows(view, bank)), hide_index=True)
+if parts.items is not None:
+    st.dataframe(parts.items, hide_index=True)
 else:
     st.caption(t("dashboard_no_items"))
 

@@ -37,6 +37,7 @@ class LearnerStanding:
     attempts: int  # finished attempts, every role
     last_attempt_on: date | None
     latest: AttemptResult | None  # the latest finished attempt for the cohort's role
+    role_attempts: tuple[Attempt, ...] = ()  # every finished attempt for the cohort's role, oldest first
 
     def p_meets(self, skill_id: str) -> float | None:
         """P(meets the role's target) for `skill_id`, or None when not measured yet."""
@@ -155,7 +156,9 @@ def build_cohort_view(
         everything = attempts.get(member.learner_id, ())
         latest = _safe_result(evaluate, of_role[member.learner_id][-1]) if of_role[member.learner_id] else None
         last = max((a.started_at for a in everything), default=None)
-        standings.append(LearnerStanding(member, len(everything), _day(last), latest))
+        standings.append(
+            LearnerStanding(member, len(everything), _day(last), latest, tuple(of_role[member.learner_id]))
+        )
     columns = ("language", *profile.targets)
     week_ago = today - timedelta(days=7)
     this_week = sum(1 for a in _all(attempts, members) if a.finished_at and a.finished_at.date() > week_ago)

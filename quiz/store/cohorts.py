@@ -255,6 +255,28 @@ def shared_attempts(store: Store, instructor_id: int, cohort_id: str) -> dict[in
         return attempts
 
 
+def cohort_signature(store: Store, instructor_id: int, cohort_id: str) -> tuple[tuple[int, ...], int, str]:
+    """What the dashboard depends on, in one cheap query: who shares, how many finished attempts they
+    have and the latest finish. A page may cache its view under this key: any change changes it."""
+    with store.transaction() as session:
+        _taught(session, instructor_id, cohort_id)
+        sharing = tuple(
+            session.scalars(
+                select(CohortMemberRow.learner_id)
+                .where(CohortMemberRow.cohort_id == cohort_id, CohortMemberRow.sharing_since.is_not(None))
+                .order_by(CohortMemberRow.learner_id)
+            )
+        )
+        count, latest = session.execute(
+            select(func.count(AttemptRow.id), func.max(AttemptRow.finished_at)).where(
+                AttemptRow.learner_id.in_(sharing),
+                AttemptRow.finished_at.is_not(None),
+                AttemptRow.abandoned.is_(False),
+            )
+        ).one()
+        return sharing, int(count), str(latest)
+
+
 def shared_attempts_of(store: Store, instructor_id: int, cohort_id: str, learner_id: int) -> list[Attempt]:
     """One sharing member's finished attempts; `NotAllowed` for anyone who is not one."""
     attempts = shared_attempts(store, instructor_id, cohort_id)
