@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from html import escape
+
 import streamlit as st
 
-from app_pages.context import TOKEN_KEY, clear_current_attempt, hosted_mode, signed_in_learner, store
+from app_pages.context import (
+    TOKEN_KEY,
+    clear_current_attempt,
+    cookie_sign_in,
+    hosted_mode,
+    session_token,
+    signed_in_learner,
+    store,
+)
 from quiz.messages import t
 from quiz.store.accounts import AccountError, delete_account, sign_in, sign_out, sign_out_everywhere, sign_up
 
@@ -15,7 +25,16 @@ if not hosted_mode():
     st.stop()
 
 learner = signed_in_learner()
+if learner is None and cookie_sign_in():
+    # The forms post to the server, which sets an HttpOnly cookie: a reload keeps the learner signed in.
+    # A constant link of ours (no user text), in this tab: st.link_button would open a new one.
+    st.markdown(
+        f'<a href="/session/sign-in" target="_self">{escape(t("signin_open_page"))}</a>', unsafe_allow_html=True
+    )
+    st.caption(t("account_privacy"))
+    st.stop()
 if learner is None:
+    st.caption(t("signin_reload_note"))
     sign_in_tab, sign_up_tab = st.tabs([t("signin_tab"), t("signup_tab")])
     with sign_in_tab, st.form("signin"):
         name = st.text_input(t("field_name"), key="signin_name", autocomplete="username")
@@ -48,7 +67,7 @@ if learner is None:
 st.write(t("account_signed_in"))
 signout_col, everywhere_col = st.columns(2)
 if signout_col.button(t("signout_button"), key="signout"):
-    sign_out(store(), st.session_state.get(TOKEN_KEY, ""))
+    sign_out(store(), session_token() or "")
     st.session_state.pop(TOKEN_KEY, None)
     clear_current_attempt()
     st.rerun()

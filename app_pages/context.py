@@ -39,11 +39,28 @@ def hosted_mode() -> bool:
     return os.environ.get("DEVREADY_MODE", "local").strip().lower() == "hosted"
 
 
+SESSION_COOKIE = "devready_session"  # set by web/session_cookie.py; HttpOnly, so only the server reads it
+
+
+def session_token() -> str | None:
+    """This browser's session token: from a sign-in in this tab, else from the sign-in cookie."""
+    token = st.session_state.get(TOKEN_KEY)
+    if token:
+        return str(token)
+    cookie = st.context.cookies.get(SESSION_COOKIE)
+    return str(cookie) if cookie else None
+
+
+def cookie_sign_in() -> bool:
+    """True when the server serves the sign-in forms that set the cookie (`serve.py`, what `make run` starts)."""
+    return os.environ.get("DEVREADY_SESSION_ROUTES") == "1"
+
+
 def signed_in_learner() -> int | None:
     """In hosted mode, the learner of this browser session's valid sign-in, if any."""
     from quiz.store.accounts import session_learner
 
-    learner = session_learner(store(), st.session_state.get(TOKEN_KEY))
+    learner = session_learner(store(), session_token())
     if learner is None:
         st.session_state.pop(TOKEN_KEY, None)
     return learner
