@@ -13,6 +13,8 @@ from app_pages.context import (
     hosted_mode,
     session_token,
     signed_in_learner,
+    sso_configured,
+    sso_signed_in,
     store,
 )
 from quiz.messages import t
@@ -25,6 +27,11 @@ if not hosted_mode():
     st.stop()
 
 learner = signed_in_learner()
+if learner is None and sso_configured():
+    if st.query_params.get("sso") == "1":  # from the sign-in form's "organisation account" link
+        st.login()
+    if st.button(t("sso_button"), type="primary", key="sso_login"):
+        st.login()
 if learner is None and cookie_sign_in():
     # The forms post to the server, which sets an HttpOnly cookie: a reload keeps the learner signed in.
     # A constant link of ours (no user text), in this tab: st.link_button would open a new one.
@@ -67,6 +74,8 @@ if learner is None:
 st.write(t("account_signed_in"))
 signout_col, everywhere_col = st.columns(2)
 if signout_col.button(t("signout_button"), key="signout"):
+    if sso_signed_in():
+        st.logout()  # ends the identity-provider sign-in (Streamlit's own cookie)
     sign_out(store(), session_token() or "")
     st.session_state.pop(TOKEN_KEY, None)
     clear_current_attempt()

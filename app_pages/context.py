@@ -56,10 +56,30 @@ def cookie_sign_in() -> bool:
     return os.environ.get("DEVREADY_SESSION_ROUTES") == "1"
 
 
-def signed_in_learner() -> int | None:
-    """In hosted mode, the learner of this browser session's valid sign-in, if any."""
-    from quiz.store.accounts import session_learner
+def sso_configured() -> bool:
+    """Sign-in through an identity provider (OpenID Connect, Streamlit's `st.login`) is set up in
+    `.streamlit/secrets.toml` under `[auth]`."""
+    try:
+        auth = st.secrets.get("auth")
+    except FileNotFoundError:
+        return False
+    return bool(auth) and bool(auth.get("server_metadata_url") or any(isinstance(v, dict) for v in auth.values()))
 
+
+def sso_signed_in() -> bool:
+    return hosted_mode() and sso_configured() and bool(st.user.is_logged_in)
+
+
+def signed_in_learner() -> int | None:
+    """In hosted mode, the learner of this browser session's valid sign-in, if any: through the
+    identity provider, or with a name and password."""
+    from quiz.store.accounts import session_learner, sso_learner
+
+    if sso_signed_in():
+        subject = str(st.user.get("sub") or "")
+        email = st.user.get("email")
+        if subject:
+            return sso_learner(store(), subject, str(email) if email and st.user.get("email_verified", True) else None)
     learner = session_learner(store(), session_token())
     if learner is None:
         st.session_state.pop(TOKEN_KEY, None)

@@ -205,13 +205,19 @@ def _positive(text: str) -> int:
     return value
 
 
-def _instructor_add(name: str, database: str | None) -> int:
-    """Give an existing account the instructor role: how a bootcamp's first instructor is made."""
+def _instructor_add(name: str, database: str | None, sso: bool) -> int:
+    """Give an account the instructor role: how a bootcamp's first instructor is made. With `sso`, `name`
+    is the e-mail the identity provider gives, and the account is made now if they never signed in."""
+    from quiz.store.accounts import sso_account_name, sso_learner
     from quiz.store.cohorts import CohortError, make_instructor
     from quiz.store.database import Store
 
+    store = Store.open(database)
+    if sso:
+        sso_learner(store, name, name)
+        name = sso_account_name(name, name)
     try:
-        make_instructor(Store.open(database), name)
+        make_instructor(store, name)
     except CohortError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -243,11 +249,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     instructor = commands.add_parser("instructor", help="manage instructors (hosted mode)")
     instructor_commands = instructor.add_subparsers(dest="action", required=True)
     add = instructor_commands.add_parser("add", help="give an existing account the instructor role")
-    add.add_argument("name", help="the account's user name (it must have signed up first)")
+    add.add_argument("name", help="the account's user name (it must have signed up first), or an e-mail with --sso")
+    add.add_argument(
+        "--sso", action="store_true", help="NAME is the e-mail of someone who signs in through the identity provider"
+    )
     add.add_argument("--database", default=None, help="database URL (default: DATABASE_URL or the local SQLite)")
     args = parser.parse_args(argv)
     if args.command == "instructor":
-        return _instructor_add(args.name, args.database)
+        return _instructor_add(args.name, args.database, args.sso)
     if args.command == "check":
         return _check(args.path)
     if args.command == "stats":

@@ -281,3 +281,30 @@ def test_a_database_of_the_previous_schema_upgrades_with_its_accounts(tmp_path: 
     assert sign_in(store, "Ada", PASSWORD, now=NOW).name == "Ada"  # the exact spelling first
     with pytest.raises(AccountError, match="taken"):
         sign_up(store, "ADA", PASSWORD)
+
+
+def test_an_identity_provider_account_is_one_per_person_and_never_opens_with_a_password(store: Store) -> None:
+    from quiz.store.accounts import sso_account_name, sso_learner
+
+    first = sso_learner(store, "sub-123", "Ada@School.example")
+    assert sso_learner(store, "sub-123", "ada@school.example") == first  # e-mails compare without case
+    assert sso_learner(store, "sub-456", None) != first  # no e-mail: the provider's subject id
+    with pytest.raises(AccountError):
+        sign_up(store, sso_account_name("sub-123", "ada@school.example"), PASSWORD)  # not a valid user name
+    with pytest.raises(AccountError):
+        sign_in(store, "Ada@School.example (sso)", PASSWORD)
+    sign_up(store, "ada@school.example", PASSWORD)  # a password account of the same e-mail is someone else
+    assert sign_in(store, "ada@school.example", PASSWORD).learner_id != first
+
+
+def test_the_first_instructor_can_be_named_by_their_identity_provider_e_mail(tmp_path: Path) -> None:
+    from quiz.cli import main
+    from quiz.store.cohorts import is_instructor
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    assert main(["instructor", "add", "grace@school.example", "--sso", "--database", url]) == 0
+    store = Store.open(url)
+    from quiz.store.accounts import sso_learner
+
+    assert is_instructor(store, sso_learner(store, "whatever-sub", "grace@school.example"))
+    assert main(["instructor", "add", "nobody", "--database", url]) == 1

@@ -33,13 +33,15 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _start(port: int, data: Path) -> subprocess.Popen[bytes]:
+def _start(port: int, data: Path, secrets: Path | None = None) -> subprocess.Popen[bytes]:
     env = {**os.environ, "DEVREADY_DATA_DIR": str(data), "DEVREADY_MODE": "hosted"}
     env.pop("DATABASE_URL", None)
     env.pop("DEVREADY_SESSION_ROUTES", None)
+    # No secrets file unless given: the machine's own .streamlit/secrets.toml must not leak into a test.
+    secrets_option = f"--secrets.files={secrets or data.parent / 'no-secrets.toml'}"
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"), "--server.headless=true",
-         f"--server.port={port}", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false"],
+         f"--server.port={port}", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false", secrets_option],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     deadline = time.monotonic() + 60
@@ -147,3 +149,70 @@ def test_a_wrong_password_shows_the_form_again_with_the_reason(hosted_server, co
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "sign-in-form-wrong-password.png"))
     assert not [c for c in context.cookies() if c["name"] == "devready_session"]
+
+
+@pytest.fixture
+def identity_provider() -> Iterator[str]:
+    """A real OpenID Connect provider on this machine (oidc-provider-mock, its own process), with one
+    known person whose e-mail is verified."""
+    import json
+
+    port = _free_port()
+    ada = {"sub": "ada-sso", "email": "ada@school.example", "email_verified": True, "name": "Ada"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "oidc_provider_mock", "--port", str(port), "--user-claims", json.dumps(ada)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://localhost:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{url}/.well-known/openid-configuration", timeout=2):
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("the identity provider did not start within 30 s")
+        yield url
+    finally:
+        _stop(process)  # type: ignore[arg-type]
+
+
+def test_signing_in_through_an_identity_provider_lasts_across_reloads(identity_provider, context, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    port = _free_port()
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(
+        "[auth]\n"
+        f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
+        'cookie_secret = "a-long-random-secret-for-the-test-only-0123456789"\n'
+        'client_id = "devready"\nclient_secret = "devready-test-secret"\n'
+        f'server_metadata_url = "{identity_provider}/.well-known/openid-configuration"\n'
+    )
+    server = _start(port, tmp_path / "data", secrets)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        page.goto(f"{url}/progress")
+        page.get_by_role("link", name="Sign in with your organisation's account").click()
+        page.get_by_role("button", name="ada-sso").click()  # the provider's consent page, then back to the app
+        page.get_by_text("Are you ready for a back-end developer job?").wait_for()
+        page.goto(f"{url}/results")
+        page.get_by_text("No finished assessment yet").wait_for()
+        page.reload()
+        page.get_by_text("No finished assessment yet").wait_for()
+        _signed_in_nav(page)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "signed-in-through-identity-provider.png"))
+        from sqlalchemy import select
+
+        from quiz.store.database import Store
+        from quiz.store.tables import LearnerRow
+
+        store = Store.open(f"sqlite:///{tmp_path / 'data' / 'devready.db'}")
+        with store.transaction() as session:
+            names = list(session.scalars(select(LearnerRow.name)))
+        assert names == ["ada@school.example (sso)"]  # one account, from the provider's verified e-mail
+    finally:
+        _stop(server)

@@ -37,9 +37,10 @@ ROUTES_FLAG = "DEVREADY_SESSION_ROUTES"  # set by serve.py: the account page the
 MAX_FORM_BYTES = 4096
 # The app's page paths (app.py): a signed-out visitor asking for one is sent to the sign-in form first,
 # and back to the same page (with its query, e.g. a cohort's ?join= link) once signed in.
-PAGE_PATHS = frozenset(
-    {"", "home", "assessment", "results", "plan", "progress", "scoring", "cohorts", "dashboard", "account"}
-)
+# The account page is left out: it is where a signed-out visitor starts a sign-in through the identity
+# provider, and it shows nobody's data while signed out.
+PAGE_PATHS = frozenset({"", "home", "assessment", "results", "plan", "progress", "scoring", "cohorts", "dashboard"})
+SSO_COOKIE = "_streamlit_user"  # Streamlit's own signed cookie (split in chunks when long) after such a sign-in
 
 
 @cache
@@ -81,12 +82,22 @@ def _page(title: str, body: str, status: int = 200) -> HTMLResponse:
     return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store", "X-Frame-Options": "DENY"})
 
 
+def _sso_configured() -> bool:
+    try:
+        import streamlit as st
+
+        return bool(st.secrets.get("auth"))
+    except FileNotFoundError:
+        return False
+
+
 def _forms(next_path: str, error: str = "", name: str = "") -> str:
     e = escape
     hidden = f'<input type="hidden" name="next" value="{e(next_path)}">'
     alert = f'<p class="error" role="alert">{e(error)}</p>' if error else ""
+    sso = f'<p><a href="/account?sso=1">{e(t("sso_button"))}</a></p>' if _sso_configured() else ""
     return (
-        f'<p class="muted">DevReady</p><h1>{e(t("account_title"))}</h1>{alert}'
+        f'<p class="muted">DevReady</p><h1>{e(t("account_title"))}</h1>{alert}{sso}'
         f"<h2>{e(t('signin_tab'))}</h2>"
         f'<form method="post" action="{SIGN_IN_PATH}">{hidden}'
         f'<label for="signin-name">{e(t("field_name"))}</label>'
@@ -184,7 +195,8 @@ class SignInGate:
                 request = Request(scope)
                 token = request.cookies.get(COOKIE_NAME)
                 learner = await run_in_threadpool(session_learner, _store(), token) if token else None
-                if learner is None:
+                # Streamlit checks its own signed cookie when the page runs; the gate only saves a detour.
+                if learner is None and not any(name.startswith(SSO_COOKIE) for name in request.cookies):
                     query = scope.get("query_string", b"").decode("latin-1")
                     target = "/" + path + (f"?{query}" if query else "")
                     response = RedirectResponse(f"{SIGN_IN_PATH}?next={quote(target, safe='')}", status_code=303)

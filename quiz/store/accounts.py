@@ -26,6 +26,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import case, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from quiz.store.cohorts import forget_learner
@@ -196,6 +197,35 @@ def session_learner(store: Store, token: str | None, now: datetime | None = None
             session.delete(row)
             return None
         return row.learner_id
+
+
+SSO_SUFFIX = " (sso)"  # a space and brackets: no password account name can end so (see _NAME)
+
+
+def sso_account_name(subject: str, email: str | None) -> str:
+    """The account name of a person signed in through the identity provider: their e-mail where the
+    provider gives one, else its stable subject id, marked so that no password account can take it."""
+    base = (email or subject).strip()[:180]
+    return base + SSO_SUFFIX
+
+
+def sso_learner(store: Store, subject: str, email: str | None) -> int:
+    """The learner behind an identity-provider sign-in, created on their first visit; no password."""
+    name = sso_account_name(subject, email)
+    query = select(LearnerRow.id).where(func.lower(LearnerRow.name) == name.lower())
+    with store.transaction() as session:
+        found = session.scalar(query)
+    if found is not None:
+        return int(found)
+    try:
+        with store.transaction() as session:
+            learner = LearnerRow(name=name)
+            session.add(learner)
+            session.flush()
+            return learner.id
+    except IntegrityError:  # two first visits at once (two tabs): the other one created it
+        with store.transaction() as session:
+            return int(session.scalars(query).one())
 
 
 def sign_out(store: Store, token: str) -> None:
