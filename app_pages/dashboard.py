@@ -20,7 +20,7 @@ from quiz.report import charts
 from quiz.report.cohort_report import render_cohort_report
 from quiz.report.cohort_tables import cohort_csv
 from quiz.report.cohort_view import MIN_COHORT_RESPONSES, MIN_SHARING_LEARNERS
-from quiz.store.cohorts import cohort_signature, taught_cohort, taught_cohorts
+from quiz.store.cohorts import cohort_signature, taught_cohorts
 
 st.title(t("dashboard_title"))
 instructor = signed_in_instructor()
@@ -41,7 +41,8 @@ chosen = st.selectbox(
     format_func=lambda i: next(c.name for c in cohorts if c.id == i),
     key="dashboard_cohort",
 )
-cohort = taught_cohort(store(), instructor, chosen)  # checked again: the id came from the browser
+# A selectbox only returns one of its options, all from taught_cohorts; cohort_signature checks again.
+cohort = next(c for c in cohorts if c.id == chosen)
 
 
 signature = cohort_signature(store(), instructor, cohort.id)  # checks again that this instructor teaches it
@@ -58,48 +59,43 @@ if view.hidden:
         st.dataframe(pd.DataFrame({t("cohort_col_learner"): [m.name for m in members]}), hide_index=True)
     st.stop()
 
-st.subheader(t("dashboard_glance_title"))
-sharing_col, week_col, ready_col = st.columns(3)
-sharing_col.metric(t("dashboard_sharing"), view.sharing)
-week_col.metric(t("dashboard_attempts_week"), view.attempts_this_week)
-if view.readiness is not None:
-    spread = view.readiness
-    ready_col.metric(t("dashboard_median_readiness"), f"{spread.median:.0%}")
-    st.caption(t("dashboard_median_value", median=spread.median, q1=spread.q1, q3=spread.q3, count=spread.count))
 
-st.plotly_chart(parts.heatmap, key="cohort_heatmap")
-st.caption(t("dashboard_heatmap_help"))
-st.subheader(t("dashboard_learners_title"))
-st.dataframe(parts.learners, hide_index=True)
+def overview() -> None:
+    st.subheader(t("dashboard_glance_title"))
+    sharing_col, week_col, ready_col = st.columns(3)
+    sharing_col.metric(t("dashboard_sharing"), view.sharing)
+    week_col.metric(t("dashboard_attempts_week"), view.attempts_this_week)
+    if view.readiness is not None:
+        spread = view.readiness
+        ready_col.metric(t("dashboard_median_readiness"), f"{spread.median:.0%}")
+        st.caption(t("dashboard_median_value", median=spread.median, q1=spread.q1, q3=spread.q3, count=spread.count))
+    st.plotly_chart(parts.heatmap, key="cohort_heatmap")
+    st.caption(t("dashboard_heatmap_help"))
+    st.subheader(t("dashboard_gaps_title"))
+    st.caption(t("dashboard_gaps_help"))
+    if parts.gaps is not None:
+        st.dataframe(parts.gaps, hide_index=True)
+    else:
+        st.caption(t("dashboard_no_gaps"))
 
-st.subheader(t("dashboard_gaps_title"))
-st.caption(t("dashboard_gaps_help"))
-if parts.gaps is not None:
-    st.dataframe(parts.gaps, hide_index=True)
-else:
-    st.caption(t("dashboard_no_gaps"))
 
-st.subheader(t("dashboard_trend_title"))
-st.caption(t("dashboard_trend_help", minimum=MIN_SHARING_LEARNERS))
-if parts.trend is not None and parts.trend_table is not None:
-    st.plotly_chart(parts.trend, key="cohort_trend")
-    st.dataframe(parts.trend_table, hide_index=True)
-else:
-    st.caption(t("dashboard_no_trend", minimum=MIN_SHARING_LEARNERS))
-
-st.subheader(t("dashboard_inactive_title"))
-if view.inactive:
-    st.dataframe(pd.DataFrame({t("cohort_col_learner"): [m.name for m in view.inactive]}), hide_index=True)
-else:
-    st.caption(t("dashboard_inactive_none"))
-
-st.subheader(t("dashboard_learner_title"))
-names = {s.member.learner_id: s.member.name for s in view.standings}
-picked = st.selectbox(t("dashboard_learner_pick"), list(names), format_func=names.__getitem__, key="dashboard_learner")
-standing = next(s for s in view.standings if s.member.learner_id == picked)
-if standing.latest is None:
-    st.caption(t("dashboard_learner_none"))
-else:
+def learners() -> None:
+    st.subheader(t("dashboard_learners_title"))
+    st.dataframe(parts.learners, hide_index=True)  # the heatmap's numbers, as text
+    st.subheader(t("dashboard_inactive_title"))
+    if view.inactive:
+        st.dataframe(pd.DataFrame({t("cohort_col_learner"): [m.name for m in view.inactive]}), hide_index=True)
+    else:
+        st.caption(t("dashboard_inactive_none"))
+    st.subheader(t("dashboard_learner_title"))
+    names = {s.member.learner_id: s.member.name for s in view.standings}
+    picked = st.selectbox(
+        t("dashboard_learner_pick"), list(names), format_func=names.__getitem__, key="dashboard_learner"
+    )
+    standing = next(s for s in view.standings if s.member.learner_id == picked)
+    if standing.latest is None:
+        st.caption(t("dashboard_learner_none"))
+        return
     result = standing.latest
     ready = result.readiness
     st.metric(t("readiness_label"), t("readiness_value", value=ready.value, sd=ready.sd))
@@ -110,12 +106,36 @@ else:
     if len(history) > 1:
         st.plotly_chart(charts.readiness_over_time(history), key="learner_progress")
 
-st.subheader(t("dashboard_items_title"))
-st.caption(t("dashboard_items_help", minimum=MIN_COHORT_RESPONSES))
-if parts.items is not None:
-    st.dataframe(parts.items, hide_index=True)
-else:
-    st.caption(t("dashboard_no_items"))
+
+def trend() -> None:
+    st.subheader(t("dashboard_trend_title"))
+    st.caption(t("dashboard_trend_help", minimum=MIN_SHARING_LEARNERS))
+    if parts.trend is not None and parts.trend_table is not None:
+        st.plotly_chart(parts.trend, key="cohort_trend")
+        st.dataframe(parts.trend_table, hide_index=True)
+    else:
+        st.caption(t("dashboard_no_trend", minimum=MIN_SHARING_LEARNERS))
+
+
+def questions() -> None:
+    st.subheader(t("dashboard_items_title"))
+    st.caption(t("dashboard_items_help", minimum=MIN_COHORT_RESPONSES))
+    if parts.items is not None:
+        st.dataframe(parts.items, hide_index=True)
+    else:
+        st.caption(t("dashboard_no_items"))
+
+
+# One part at a time: a cohort of 200 is a long page, and each rerun draws only what is on screen.
+SECTIONS = {"overview": overview, "learners": learners, "trend": trend, "questions": questions}
+section = st.segmented_control(
+    t("dashboard_section"),
+    list(SECTIONS),
+    default="overview",
+    format_func=lambda name: t(f"dashboard_section_{name}"),
+    key="dashboard_section",
+)
+SECTIONS[section or "overview"]()
 
 st.subheader(t("dashboard_exports"))
 csv_col, html_col = st.columns(2)

@@ -81,8 +81,11 @@ def _join(name: str, code: str) -> AppTest:
     return at
 
 
-def _dashboard_text(at: AppTest) -> str:
+def _dashboard_text(at: AppTest, section: str = "overview") -> str:
     at.switch_page("app_pages/dashboard.py").run()
+    if section != "overview":
+        at.session_state["dashboard_section"] = section
+        at.run()
     assert not at.exception
     frames = " ".join(df.value.to_csv() for df in at.dataframe)
     return " ".join(
@@ -97,17 +100,18 @@ def test_six_learners_who_share_fill_the_dashboard_and_one_who_leaves_disappears
     for index, name in enumerate(learners):
         sessions[name] = _join(name, code)
         _take_assessments(name, 2, right=0.3 + 0.1 * index, seed=index)
-    text = _dashboard_text(teacher)
-    assert all(name in text for name in learners)
-    assert len(teacher.get("plotly_chart")) >= 2, "the heatmap and the trend are drawn"
-    assert "Modules that close it" in text  # the gaps, with what to teach
+    overview = _dashboard_text(teacher)
+    assert teacher.get("plotly_chart"), "the heatmap is drawn"
+    assert "Modules that close it" in overview  # the gaps, with what to teach
     assert "Median readiness" in " ".join(m.label for m in teacher.metric)
+    assert all(name in _dashboard_text(teacher, "learners") for name in learners)
+    assert "Median readiness per week" in _dashboard_text(teacher, "trend") and teacher.get("plotly_chart")
 
     leaver = sessions["student5"]
     leaver.switch_page("app_pages/cohorts.py").run()
     next(b for b in leaver.button if b.label == "Leave and stop sharing").click().run()
     assert any("no longer shared" in s.value for s in leaver.success)
-    assert "student5" not in _dashboard_text(teacher)
+    assert "student5" not in _dashboard_text(teacher, "learners")
 
 
 def test_a_cohort_of_four_shows_why_its_figures_are_hidden() -> None:

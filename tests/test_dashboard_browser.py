@@ -33,11 +33,16 @@ def test_the_dashboard_of_a_cohort_of_30_draws_every_part(context, tmp_path: Pat
         page.locator("#signin-password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
         page.get_by_role("heading", name="What to teach next").wait_for()
-        page.get_by_role("heading", name="Question health in this cohort").wait_for()
-        page.locator("[data-testid='stPlotlyChart']").nth(1).wait_for()  # the heatmap and the trend
+        page.locator("[data-testid='stPlotlyChart']").first.wait_for()  # the heatmap
         sharing = page.locator("[data-testid='stMetric']").filter(has_text="Sharing learners")
         assert sharing.locator("[data-testid='stMetricValue']").inner_text() == "30"
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "dashboard-30-learners.png"))
+        page.get_by_text("Week by week", exact=True).click()
+        page.get_by_role("heading", name="Readiness week by week").wait_for()
+        page.locator("[data-testid='stPlotlyChart']").first.wait_for()
+        page.screenshot(path=str(ARTIFACTS / "dashboard-30-learners-trend.png"))
+        page.get_by_text("Question health", exact=True).click()
+        page.get_by_role("heading", name="Question health in this cohort").wait_for()
     finally:
         _stop(server)

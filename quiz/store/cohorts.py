@@ -260,21 +260,20 @@ def cohort_signature(store: Store, instructor_id: int, cohort_id: str) -> tuple[
     have and the latest finish. A page may cache its view under this key: any change changes it."""
     with store.transaction() as session:
         _taught(session, instructor_id, cohort_id)
-        sharing = tuple(
-            session.scalars(
-                select(CohortMemberRow.learner_id)
-                .where(CohortMemberRow.cohort_id == cohort_id, CohortMemberRow.sharing_since.is_not(None))
-                .order_by(CohortMemberRow.learner_id)
+        rows = session.execute(
+            select(CohortMemberRow.learner_id, func.count(AttemptRow.id), func.max(AttemptRow.finished_at))
+            .outerjoin(
+                AttemptRow,
+                (AttemptRow.learner_id == CohortMemberRow.learner_id)
+                & AttemptRow.finished_at.is_not(None)
+                & AttemptRow.abandoned.is_(False),
             )
-        )
-        count, latest = session.execute(
-            select(func.count(AttemptRow.id), func.max(AttemptRow.finished_at)).where(
-                AttemptRow.learner_id.in_(sharing),
-                AttemptRow.finished_at.is_not(None),
-                AttemptRow.abandoned.is_(False),
-            )
-        ).one()
-        return sharing, int(count), str(latest)
+            .where(CohortMemberRow.cohort_id == cohort_id, CohortMemberRow.sharing_since.is_not(None))
+            .group_by(CohortMemberRow.learner_id)
+            .order_by(CohortMemberRow.learner_id)
+        ).all()
+        latest = max((str(row[2]) for row in rows if row[2] is not None), default="")
+        return tuple(row[0] for row in rows), sum(int(row[1]) for row in rows), latest
 
 
 def shared_attempts_of(store: Store, instructor_id: int, cohort_id: str, learner_id: int) -> list[Attempt]:
