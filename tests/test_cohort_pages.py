@@ -16,6 +16,7 @@ from quiz.measure.assemble import AssessmentSettings, Length, assemble_quiz
 from quiz.store.cohorts import make_instructor, taught_cohorts
 from quiz.store.database import Store
 from tests.test_app_flows import APP
+from tests.test_hosted_mode import _finished_attempt
 
 PASSWORD = "correct horse battery"
 
@@ -100,6 +101,7 @@ def test_six_learners_who_share_fill_the_dashboard_and_one_who_leaves_disappears
     for index, name in enumerate(learners):
         sessions[name] = _join(name, code)
         _take_assessments(name, 2, right=0.3 + 0.1 * index, seed=index)
+    _finished_attempt(sessions["student0"])  # and one assessment taken through the pages themselves
     overview = _dashboard_text(teacher)
     assert teacher.get("plotly_chart"), "the heatmap is drawn"
     assert "Modules that close it" in overview  # the gaps, with what to teach
