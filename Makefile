@@ -5,9 +5,9 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages the tests use: a browser for the UI tests, interpreters for executable answer keys.
-TEST_TOOLS := /usr/bin/chromium:chromium /usr/bin/php:php-cli /usr/bin/ruby:ruby /usr/bin/node:nodejs /usr/bin/java:default-jdk-headless /usr/bin/git:git
+TEST_TOOLS := /usr/sbin/nginx:nginx /usr/bin/chromium:chromium /usr/bin/php:php-cli /usr/bin/ruby:ruby /usr/bin/node:nodejs /usr/bin/java:default-jdk-headless /usr/bin/git:git
 
-.PHONY: run test check lint bench clean system-packages
+.PHONY: run test check lint bench clean system-packages cluster cluster-stop
 
 $(VENV)/.app-installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,15 @@ $(VENV)/.dev-installed: $(VENV)/.app-installed requirements-dev.txt
 
 run: $(VENV)/.app-installed
 	$(PY) -m streamlit run serve.py --server.port $(PORT) --server.headless true
+
+# Production on one machine: 2 app processes behind nginx on PostgreSQL (docs/deploy.md).
+cluster: $(VENV)/.app-installed
+	@[ -x /usr/sbin/nginx ] || { echo "Installing nginx from Debian's packages"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends nginx >/dev/null; }
+	deploy/cluster.sh start
+
+cluster-stop:
+	deploy/cluster.sh stop
 
 system-packages:
 	@missing=""; for pair in $(TEST_TOOLS); do \
