@@ -22,7 +22,13 @@ export DATABASE_URL="${DATABASE_URL:-postgresql+psycopg://127.0.0.1:5432/devread
 export DEVREADY_MODE=hosted
 mkdir -p "$RUN_DIR"
 
-alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# Running, and not a zombie: a killed process whose parent has not reaped it still answers kill -0.
+alive() {
+  [ -f "$1" ] || return 1
+  local state
+  state="$(ps -o stat= -p "$(cat "$1")" 2>/dev/null)" || return 1
+  [ -n "$state" ] && [ "${state#Z}" = "$state" ]
+}
 
 wait_healthy() {
   for _ in $(seq 1 300); do

@@ -21,6 +21,16 @@ NGINX = "/usr/sbin/nginx"
 pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.xdist_group("browser")]
 
 
+def _cluster(env: dict[str, str], *command: str) -> None:
+    """Run deploy/cluster.sh; on failure, fail with its output and the end of every log it keeps."""
+    done = subprocess.run(
+        [str(ROOT / "deploy" / "cluster.sh"), *command], env=env, capture_output=True, text=True, timeout=180
+    )
+    if done.returncode:
+        logs = "".join(p.read_text()[-1500:] for p in sorted(Path(env["DEVREADY_CLUSTER_DIR"]).glob("*.log")))
+        pytest.fail(f"deploy/cluster.sh {' '.join(command)} failed:\n{done.stdout}{done.stderr}\n{logs}")
+
+
 @pytest.fixture
 def cluster(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
     if not Path(NGINX).exists():
@@ -44,7 +54,7 @@ def cluster(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
         "PYTHON": sys.executable,  # the interpreter running the tests has the app installed
     }
     env.pop("DEVREADY_SESSION_ROUTES", None)
-    subprocess.run([str(ROOT / "deploy" / "cluster.sh"), "start"], env=env, check=True, timeout=180)
+    _cluster(env, "start")
     try:
         yield f"http://127.0.0.1:{env['DEVREADY_PORT']}", env
     finally:
@@ -83,9 +93,9 @@ def test_a_learner_carries_on_when_their_process_is_killed(cluster, context) -> 
     page.get_by_role("button", name="Create my account").click()
     page.get_by_role("heading", name="Your progress").wait_for()
     for process in ("1", "2"):
-        subprocess.run([str(ROOT / "deploy" / "cluster.sh"), "kill", process], env=env, check=True)
+        _cluster(env, "kill", process)
         _reload_until_progress(page)  # nginx skips the dead process; session and data live in PostgreSQL
-        subprocess.run([str(ROOT / "deploy" / "cluster.sh"), "start"], env=env, check=True, timeout=180)
+        _cluster(env, "start")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "cluster-after-failover.png"))
     assert not blocked, blocked  # Streamlit's page works under the proxy's content security policy
