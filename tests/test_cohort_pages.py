@@ -103,7 +103,7 @@ def test_six_learners_who_share_fill_the_dashboard_and_one_who_leaves_disappears
         _take_assessments(name, 2, right=0.3 + 0.1 * index, seed=index)
     _finished_attempt(sessions["student0"])  # and one assessment taken through the pages themselves
     overview = _dashboard_text(teacher)
-    assert teacher.get("plotly_chart"), "the heatmap is drawn"
+    assert all(name in teacher.get("plotly_chart")[0].proto.spec for name in learners), "the heatmap"
     assert "Modules that close it" in overview  # the gaps, with what to teach
     assert "Median readiness" in " ".join(m.label for m in teacher.metric)
     assert all(name in _dashboard_text(teacher, "learners") for name in learners)
@@ -114,6 +114,10 @@ def test_six_learners_who_share_fill_the_dashboard_and_one_who_leaves_disappears
     next(b for b in leaver.button if b.label == "Leave and stop sharing").click().run()
     assert any("no longer shared" in s.value for s in leaver.success)
     assert "student5" not in _dashboard_text(teacher, "learners")
+    _dashboard_text(teacher, "overview")
+    assert "student5" not in teacher.get("plotly_chart")[0].proto.spec  # nor in the heatmap
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        leaver.switch_page("app_pages/dashboard.py")  # a former member sees no instructor's view
 
 
 def test_a_cohort_of_four_shows_why_its_figures_are_hidden() -> None:
