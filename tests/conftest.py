@@ -37,7 +37,9 @@ def question(qid: str, difficulty: int, **overrides: Any) -> dict[str, Any]:
         "id": qid,
         "kind": "single",
         "difficulty": difficulty,
-        "prompt": f"Which statement about topic {qid} holds?",
+        # The id in the prompt keeps prompts distinct (no near-duplicates); written with underscores, it
+        # shares no word with the options, so a test's own distractors never make the key echo the prompt.
+        "prompt": f"Which statement about topic {qid.replace('-', '_')} holds?",
         "options": [
             {"text": f"right answer {qid}", "correct": True},
             {"text": f"wrong answer one {qid}"},

@@ -68,7 +68,7 @@ def test_an_explanation_that_does_not_name_the_key_is_rejected(tmp_path: Path) -
 
 def test_a_near_duplicate_prompt_is_rejected(tmp_path: Path) -> None:
     def change(files: dict[str, Any]) -> None:
-        files["sql.yaml"]["questions"][1]["prompt"] = "Which statement about topic sql-l1-0 holds??"
+        files["sql.yaml"]["questions"][1]["prompt"] = "Which statement about topic sql_l1_0 holds??"
 
     problems = _lint(tmp_path, change)
     assert problems == ["sql.yaml: item 'sql-l1-1', field 'prompt': near-duplicate of sql-l1-0 (100% of words shared)"]
@@ -222,3 +222,36 @@ def test_key_positions_report_where_keys_sit_and_how_often_the_key_is_longest() 
     assert report.questions == 3
     assert report.by_position == {1: 1.5 / 3, 2: 1 / 3, 3: 0.5 / 3}
     assert report.longest == 2 / 3  # a and b; in c a wrong option is the longest
+
+
+def test_a_key_that_echoes_the_prompt_is_rejected(tmp_path: Path) -> None:
+    def change(files: dict[str, Any]) -> None:
+        _sql_question(files, "sql-l3-0").update(
+            prompt="Which store keeps a ledger of wallet transfers consistent for the auditors?",
+            options=[
+                {"text": "A store that keeps the wallet ledger consistent for auditors", "correct": True},
+                {"text": "Redis with an append-only file", "correct": False},
+                {"text": "MongoDB with one document per account", "correct": False},
+            ],
+            explanation="A store that keeps the wallet ledger consistent: the right answer sql-l3-0.",
+        )
+
+    assert _lint(tmp_path, change) == [
+        "sql.yaml: item 'sql-l3-0', field 'options': the key repeats the prompt's words far more than any "
+        "wrong option: reword it, or give a distractor the same words"
+    ]
+
+
+def test_a_key_that_names_the_prompts_subject_like_its_rivals_is_no_echo(tmp_path: Path) -> None:
+    def change(files: dict[str, Any]) -> None:
+        _sql_question(files, "sql-l3-0").update(
+            prompt="Which store keeps a ledger of wallet transfers consistent for the auditors?",
+            options=[
+                {"text": "PostgreSQL, one transaction per transfer and a CHECK on each wallet", "correct": True},
+                {"text": "DynamoDB, a transaction per transfer and a condition on each wallet", "correct": False},
+                {"text": "MongoDB, one document per wallet with its transfers embedded", "correct": False},
+            ],
+            explanation="PostgreSQL with one transaction per transfer: the right answer sql-l3-0.",
+        )
+
+    assert _lint(tmp_path, change) == []

@@ -54,6 +54,13 @@ ABSOLUTE_WORDS = (
     "entirely",
 )
 MIN_ABSOLUTE_DIFFICULTY = 3  # below level 3 a distractor may be plainly wrong: it tests vocabulary
+# A key that echoes the prompt (docs/content.md, "Distractors"): the share of the key's significant words
+# that the prompt also uses, against the same share for the most prompt-like wrong option. A learner
+# matches words instead of knowing the answer when the key stands this far above every distractor and
+# shares at least this many words. On the 2026-12-04 bank, 0.3 flagged 3 of 839 choice questions, each a
+# giveaway on reading; 0.2 flagged 18, most of them keys that simply name the prompt's subject.
+ECHO_MARGIN = 0.3
+ECHO_MIN_SHARED = 2
 ALLOW_ABSOLUTE = "absolute_distractors"
 _CODE_SPAN = re.compile(r"`[^`]*`")
 _ABSOLUTE = re.compile(
@@ -126,6 +133,25 @@ def absolute_distractors(question: Question) -> list[str]:
     return [option.text for option in question.options if option.score == 0.0 and absolute_words(option.text)]
 
 
+def _echo(text: str, prompt: set[str]) -> tuple[float, int]:
+    words = significant_words(text)
+    shared = len(words & prompt)
+    return (shared / len(words) if words else 0.0), shared
+
+
+def key_echoes_prompt(question: Question) -> bool:
+    """True when a keyed option repeats the prompt's words far more than any wrong option does."""
+    if KINDS[question.kind].fixed_options:
+        return False
+    prompt = significant_words(question.prompt)
+    keys = [_echo(option.text, prompt) for option in question.options if option.score == 1.0]
+    wrong = [_echo(option.text, prompt)[0] for option in question.options if option.score < 1.0]
+    if not keys or not wrong:
+        return False
+    share, shared = max(keys)
+    return shared >= ECHO_MIN_SHARED and share - max(wrong) >= ECHO_MARGIN
+
+
 def _absolute_problem(question: Question, file: str) -> Problem | None:
     found = absolute_distractors(question)
     if not found:
@@ -161,6 +187,16 @@ def lint_question(question: Question, file: str) -> list[Problem]:
         if key in seen:
             problems.append(Problem(file, question.id, "options", f"option repeated: {option.text!r}"))
         seen.add(key)
+    if key_echoes_prompt(question):
+        problems.append(
+            Problem(
+                file,
+                question.id,
+                "options",
+                "the key repeats the prompt's words far more than any wrong option: reword it, or give a "
+                "distractor the same words",
+            )
+        )
     if not _explains_the_key(question):
         problems.append(
             Problem(file, question.id, "explanation", "does not say why the key is right (name the right answer)")
