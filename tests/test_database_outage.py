@@ -8,12 +8,14 @@ machine's shared server, so it may stop it.
 
 from __future__ import annotations
 
+import gc
 import glob
 import os
 import shutil
 import socket
 import subprocess
 import tempfile
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -76,6 +78,14 @@ def own_postgres(monkeypatch: pytest.MonkeyPatch) -> Iterator[OwnPostgres]:
     try:
         yield server
     finally:
+        # Close the app's pooled connections here: garbage-collected later, a connection broken by the
+        # outage would raise its ResourceWarning in whichever test happens to run then.
+        from app_pages.context import store
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            store().engine.dispose()
+            gc.collect()
         st.cache_resource.clear()
         try:
             server.stop()
