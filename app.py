@@ -2,13 +2,27 @@
 
 import streamlit as st
 
-from app_pages.context import hosted_mode, signed_in_instructor, signed_in_learner
-from quiz.messages import t
+from app_pages.context import (
+    choose_locale,
+    hosted_mode,
+    learner_id,
+    mark_document_language,
+    session_locale,
+    signed_in_instructor,
+    signed_in_learner,
+    switch_language,
+)
+from quiz.messages import set_locale_source, t
 
+set_locale_source(session_locale)  # every sentence, number and date below follows this session's language
+learner = signed_in_learner() if hosted_mode() else learner_id()
+choose_locale(learner)
 st.set_page_config(page_title=t("app_title"), page_icon="🧭", layout="centered")
+switch_language(learner)
+mark_document_language()
 
 account = st.Page("app_pages/account.py", title=t("nav_account"), icon=":material/person:", url_path="account")
-if hosted_mode() and signed_in_learner() is None:
+if hosted_mode() and learner is None:
     # Signed out in hosted mode: the account page is the only route, so no page can show anyone's data.
     if st.session_state.pop("account_deleted", False):
         st.success(t("account_deleted"))

@@ -203,7 +203,7 @@ with st.form(f"answer-{attempt.id}-{position}", clear_on_submit=False):
         t("confidence_label"),
         CONFIDENCE_LEVELS,
         index=None,
-        format_func=lambda level: t(f"confidence_{level}"),
+        format_func={level: t(f"confidence_{level}") for level in CONFIDENCE_LEVELS}.__getitem__,
         horizontal=True,
         key=f"confidence-{position}",
     )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from quiz.content.bank import BankReport, read_bank
-from quiz.messages import t
+from quiz.content.bank import BankReport, edition_dir, read_edition
+from quiz.messages import DEFAULT_LOCALE, LANGUAGE_NAMES, available_locales, current_locale, supported, t
 from quiz.report.attempt_result import AttemptResult, DamagedAttempt, evaluate_attempt
 from quiz.store.attempt import Attempt
 from quiz.store.database import LOCAL_LEARNER, Store
@@ -20,10 +22,78 @@ IN_PROGRESS_KEY = "attempt_in_progress"
 SHOWN_KEY = "finished_attempt_shown"
 
 
-@st.cache_resource(show_spinner=False)
 def bank_report() -> BankReport:
-    """The bank is immutable and loaded once per process; every session shares it."""
-    return read_bank()
+    """The bank in the reader's language."""
+    return edition_report(current_locale())
+
+
+@st.cache_resource(show_spinner=False)
+def edition_report(locale: str) -> BankReport:
+    """Each edition of the bank is immutable and loaded once per process; every session shares it."""
+    return read_edition(locale)
+
+
+LOCALE_KEY = "locale"
+
+
+def languages() -> list[str]:
+    """The languages a learner can pick: an interface catalogue and a bank edition for each."""
+    return [locale for locale in available_locales() if edition_dir(locale).is_dir()]
+
+
+def session_locale() -> str | None:
+    """This browser session's language (registered with `quiz.messages` by app.py). Outside a script
+    run (a cached function computed for another session, say) there is no session to ask."""
+    if get_script_run_ctx() is None:
+        return None
+    locale = st.session_state.get(LOCALE_KEY)
+    return str(locale) if locale else None
+
+
+def choose_locale(learner: int | None) -> None:
+    """On a session's first run: the learner's saved choice, else the browser's language, else English."""
+    if LOCALE_KEY in st.session_state:
+        return
+    from quiz.store.preferences import learner_locale
+
+    saved = learner_locale(store(), learner) if learner is not None else None
+    browser = supported(st.context.locale)
+    offered = languages()
+    chosen = next((locale for locale in (saved, browser) if locale in offered), DEFAULT_LOCALE)
+    st.session_state[LOCALE_KEY] = chosen
+
+
+def switch_language(learner: int | None) -> None:
+    """The language switch, on every page; a choice is remembered on the learner's account."""
+    offered = languages()
+    if len(offered) < 2:
+        return
+
+    def remember() -> None:
+        chosen = st.session_state[SWITCH_KEY]
+        st.session_state[LOCALE_KEY] = chosen
+        if learner is not None:
+            from quiz.store.preferences import remember_locale
+
+            remember_locale(store(), learner, chosen)
+
+    st.session_state[SWITCH_KEY] = current_locale()
+    st.sidebar.selectbox(
+        t("language_label"), offered, format_func=LANGUAGE_NAMES.__getitem__, key=SWITCH_KEY, on_change=remember
+    )
+
+
+SWITCH_KEY = "language_switch"
+
+
+def mark_document_language() -> None:
+    """The page's `lang` attribute follows the chosen language, so screen readers pronounce it right."""
+    locale = current_locale()
+    if st.session_state.get("document_lang") == locale:
+        return
+    st.session_state["document_lang"] = locale
+    # A constant script of ours (no learner text), run in the page to set <html lang>.
+    st.html(f"<script>document.documentElement.lang = {json.dumps(locale)};</script>", unsafe_allow_javascript=True)
 
 
 @st.cache_resource(show_spinner=False)
@@ -149,13 +219,13 @@ def finished_attempt_or_stop() -> Attempt:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _result_for(attempt_id: str, _attempt: Attempt) -> AttemptResult:
+def _result_for(attempt_id: str, locale: str, _attempt: Attempt) -> AttemptResult:
     # A finished attempt never changes, so its results are computed once per process.
     return evaluate_attempt(bank_report().bank, _attempt)
 
 
 def result_of(attempt: Attempt) -> AttemptResult:
-    return _result_for(attempt.id, attempt)
+    return _result_for(attempt.id, current_locale(), attempt)
 
 
 def result_or_stop(attempt: Attempt) -> AttemptResult:
@@ -180,7 +250,7 @@ def show_bank_problems() -> None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _report_html(attempt_id: str, _result: AttemptResult) -> str:
+def _report_html(attempt_id: str, locale: str, _result: AttemptResult) -> str:
     from quiz.report.offline_report import render_report
 
     return render_report(_result, bank_report().bank)
@@ -211,7 +281,7 @@ def show_exports(result: AttemptResult, key: str) -> None:
     )
     html_col.download_button(
         t("download_report"),
-        lambda: _report_html(result.attempt.id, result),
+        lambda: _report_html(result.attempt.id, current_locale(), result),
         file_name=f"devready-report-{stamp}.html",
         mime="text/html",
         key=f"{key}-html",
@@ -229,11 +299,11 @@ def signed_in_instructor() -> int | None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=20_000)
-def _cohort_result_for(attempt_id: str, _attempt: Attempt) -> AttemptResult:
+def _cohort_result_for(attempt_id: str, locale: str, _attempt: Attempt) -> AttemptResult:
     # A cohort's dashboard reads every sharing learner's finished attempts; each never changes, so it
     # is scored once per process, like a learner's own results.
     return evaluate_attempt(bank_report().bank, _attempt)
 
 
 def cohort_result_of(attempt: Attempt) -> AttemptResult:
-    return _cohort_result_for(attempt.id, attempt)
+    return _cohort_result_for(attempt.id, current_locale(), attempt)

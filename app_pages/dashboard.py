@@ -15,7 +15,7 @@ import streamlit as st
 from app_pages.context import bank_report, cohort_result_of, signed_in_instructor, store
 from app_pages.dashboard_views import dashboard_parts
 from app_pages.result_views import result_figures, skill_table
-from quiz.messages import t
+from quiz.messages import current_locale, day, percent, t
 from quiz.report import charts
 from quiz.report.cohort_report import render_cohort_report
 from quiz.report.cohort_tables import cohort_csv
@@ -46,11 +46,11 @@ cohort = next(c for c in cohorts if c.id == chosen)
 
 
 signature = cohort_signature(store(), instructor, cohort.id)  # checks again that this instructor teaches it
-parts = dashboard_parts(cohort.id, signature, date.today(), instructor)
+parts = dashboard_parts(cohort.id, signature, current_locale(), date.today(), instructor)
 view = parts.view
 members = [standing.member for standing in view.standings]
 role = bank.profiles[cohort.profile_id].title
-st.caption(t("cohort_summary", role=role, start=cohort.starts_on.isoformat(), end=cohort.ends_on.isoformat()))
+st.caption(t("cohort_summary", role=role, start=day(cohort.starts_on), end=day(cohort.ends_on)))
 
 if view.hidden:
     st.info(t("dashboard_threshold", minimum=MIN_SHARING_LEARNERS, count=view.sharing))
@@ -67,7 +67,7 @@ def overview() -> None:
     week_col.metric(t("dashboard_attempts_week"), view.attempts_this_week)
     if view.readiness is not None:
         spread = view.readiness
-        ready_col.metric(t("dashboard_median_readiness"), f"{spread.median:.0%}")
+        ready_col.metric(t("dashboard_median_readiness"), percent(spread.median))
         st.caption(t("dashboard_median_value", median=spread.median, q1=spread.q1, q3=spread.q3, count=spread.count))
     st.plotly_chart(parts.heatmap, key="cohort_heatmap")
     st.caption(t("dashboard_heatmap_help"))
@@ -100,8 +100,8 @@ def learners() -> None:
     ready = result.readiness
     st.metric(t("readiness_label"), t("readiness_value", value=ready.value, sd=ready.sd))
     st.write(result.sentence)
-    st.plotly_chart(result_figures(result.attempt.id, result)["gaps"], key="learner_gaps")
-    st.dataframe(skill_table(result.attempt.id, result), hide_index=True)
+    st.plotly_chart(result_figures(result.attempt.id, current_locale(), result)["gaps"], key="learner_gaps")
+    st.dataframe(skill_table(result.attempt.id, current_locale(), result), hide_index=True)
     history = [cohort_result_of(attempt) for attempt in standing.role_attempts]
     if len(history) > 1:
         st.plotly_chart(charts.readiness_over_time(history), key="learner_progress")
@@ -132,7 +132,7 @@ section = st.segmented_control(
     t("dashboard_section"),
     list(SECTIONS),
     default="overview",
-    format_func=lambda name: t(f"dashboard_section_{name}"),
+    format_func={name: t(f"dashboard_section_{name}") for name in SECTIONS}.__getitem__,
     key="dashboard_section",
 )
 SECTIONS[section or "overview"]()

@@ -13,7 +13,7 @@ import pyarrow as pa
 import streamlit as st
 
 from app_pages.context import bank_report, cohort_result_of, store
-from quiz.messages import t
+from quiz.messages import day, percent, t
 from quiz.report.cohort_charts import cohort_heatmap, cohort_trend
 from quiz.report.cohort_tables import gap_rows, item_rows, learner_rows
 from quiz.report.cohort_view import CohortView, build_cohort_view
@@ -39,7 +39,7 @@ def _arrow(rows: list[Row] | dict[str, list[str]]) -> pa.Table:
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def dashboard_parts(
-    cohort_id: str, signature: tuple[tuple[int, ...], int, str], today: date, _instructor: int
+    cohort_id: str, signature: tuple[tuple[int, ...], int, str], locale: str, today: date, _instructor: int
 ) -> DashboardParts:
     """The instructor is left out of the key on purpose: the caller has checked their access with
     `cohort_signature`, and the reads below check it again."""
@@ -52,9 +52,9 @@ def dashboard_parts(
     if view.trend:
         trend_table = _arrow(
             {
-                t("cohort_trend_title"): [p.week_start.isoformat() for p in view.trend],
-                t("cohort_trend_median"): [f"{p.readiness.median:.0%}" for p in view.trend],
-                t("cohort_trend_band"): [f"{p.readiness.q1:.0%}–{p.readiness.q3:.0%}" for p in view.trend],
+                t("cohort_trend_title"): [day(p.week_start) for p in view.trend],
+                t("cohort_trend_median"): [percent(p.readiness.median) for p in view.trend],
+                t("cohort_trend_band"): [f"{percent(p.readiness.q1)}–{percent(p.readiness.q3)}" for p in view.trend],
             }
         )
     return DashboardParts(

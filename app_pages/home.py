@@ -15,7 +15,7 @@ from app_pages.context import (
     store,
 )
 from quiz.measure.assemble import QUESTION_BUDGET, AssessmentSettings, Length, assemble_quiz
-from quiz.messages import t
+from quiz.messages import moment, t
 from quiz.store.adaptive_flow import new_adaptive_quiz
 
 bank = bank_report().bank
@@ -32,7 +32,7 @@ unfinished = store().unfinished_attempt(learner_id())
 if unfinished is not None:
     with st.container(border=True):
         st.subheader(t("resume_title"))
-        st.write(t("resume_text", started=unfinished.started_at.strftime("%Y-%m-%d %H:%M")))
+        st.write(t("resume_text", started=moment(unfinished.started_at)))
         resume_col, restart_col = st.columns(2)
         if resume_col.button(
             t("resume_button", answered=unfinished.answered, total=len(unfinished.quiz)), type="primary", key="resume"
@@ -47,6 +47,9 @@ if unfinished is not None:
 language_ids = list(bank.language_skills)
 other_skills = [skill_id for skill_id in bank.skills if skill_id not in language_ids]
 lengths = list(Length)
+# Labels are worded now, in this run's language: a format_func may be called later, outside it.
+length_labels = {length: t(f"length_{length.value}", count=QUESTION_BUDGET[length]) for length in lengths}
+mode_labels = {False: t("mode_fixed"), True: t("mode_adaptive")}
 
 with st.form("settings"):
     profile_id = st.selectbox(
@@ -67,7 +70,7 @@ with st.form("settings"):
         t("setting_length"),
         options=lengths,
         index=1,
-        format_func=lambda length: t(f"length_{length.value}", count=QUESTION_BUDGET[length]),
+        format_func=length_labels.__getitem__,
         key="length",
         horizontal=True,
     )
@@ -81,7 +84,7 @@ with st.form("settings"):
     adaptive = st.radio(
         t("setting_mode"),
         options=[False, True],
-        format_func=lambda is_adaptive: t("mode_adaptive") if is_adaptive else t("mode_fixed"),
+        format_func=mode_labels.__getitem__,
         key="adaptive",
         help=t("setting_mode_help"),
     )

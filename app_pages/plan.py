@@ -8,7 +8,7 @@ import streamlit as st
 
 from app_pages.context import bank_report, finished_attempt_or_stop, result_or_stop
 from app_pages.result_views import plan_with_timeline
-from quiz.messages import t
+from quiz.messages import current_locale, day, t
 
 bank = bank_report().bank
 
@@ -18,7 +18,7 @@ attempt = finished_attempt_or_stop()
 result = result_or_stop(attempt)
 st.title(t("plan_title", role=result.profile.title))
 hours = st.number_input(t("hours_per_week"), min_value=1, max_value=60, value=8, step=1, key="hours_per_week")
-plan, timeline = plan_with_timeline(attempt.id, float(hours), date.today(), result)
+plan, timeline = plan_with_timeline(attempt.id, current_locale(), float(hours), date.today(), result)
 
 if not result.readiness.skills_measured:  # nothing counted (every answer a rapid guess, say): no gap is known
     st.info(t("plan_nothing_measured"))
@@ -31,7 +31,7 @@ else:
             count=len(plan.items),
             hours=plan.total_hours,
             weeks=plan.weeks,
-            date=plan.target_date.isoformat(),
+            date=day(plan.target_date),
         )
     )
     st.plotly_chart(timeline, key="timeline")
@@ -47,8 +47,8 @@ else:
                     skill=bank.skills[module.skill].name,
                     level=module.level,
                     hours=module.hours,
-                    start=item.start.isoformat(),
-                    end=item.end.isoformat(),
+                    start=day(item.start),
+                    end=day(item.end),
                     why=why,
                 )
             )

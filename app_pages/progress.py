@@ -13,19 +13,20 @@ from app_pages.progress_views import (
     history_table,
     progress_figure,
 )
-from quiz.messages import t
+from quiz.messages import current_locale, moment, t
 from quiz.report.history import retake_hints
 from quiz.store.database import history_signature, import_attempts
 from quiz.store.history_import import InvalidExport, parse_export
 
 bank = bank_report().bank
 learner = learner_id()
-signature = history_signature(store(), learner)
+# The history changes with every attempt, its wording with the language: both key the cached views.
+signature = (*history_signature(store(), learner), current_locale())
 history = history_results(learner, signature)
 
 st.title(t("progress_title"))
 for damage in damaged_attempts(learner, signature):
-    when = damage.attempt.started_at.strftime("%Y-%m-%d %H:%M")
+    when = moment(damage.attempt.started_at)
     st.warning(t("attempt_damaged_in_history", date=when, reason=damage.reason), icon=":material/report:")
 if not history:
     st.info(t("no_results"))

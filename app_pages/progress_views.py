@@ -12,7 +12,7 @@ import pyarrow as pa
 import streamlit as st
 
 from app_pages.context import bank_report, store
-from quiz.messages import t
+from quiz.messages import moment, number, t
 from quiz.report import charts
 from quiz.report.attempt_result import AttemptResult, DamagedAttempt, evaluate_attempt
 from quiz.report.history import compare_attempts, measured_skills
@@ -20,7 +20,7 @@ from quiz.report.summary import form_label
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _history(learner: int, signature: tuple[int, str]) -> tuple[list[AttemptResult], list[DamagedAttempt]]:
+def _history(learner: int, signature: tuple[object, ...]) -> tuple[list[AttemptResult], list[DamagedAttempt]]:
     # Rebuilt only when the learner's history changes (the signature is a cheap COUNT/MAX query).
     results, damaged = [], []
     for attempt in store().attempts(learner):
@@ -31,23 +31,23 @@ def _history(learner: int, signature: tuple[int, str]) -> tuple[list[AttemptResu
     return results, damaged
 
 
-def history_results(learner: int, signature: tuple[int, str]) -> list[AttemptResult]:
+def history_results(learner: int, signature: tuple[object, ...]) -> list[AttemptResult]:
     return _history(learner, signature)[0]
 
 
-def damaged_attempts(learner: int, signature: tuple[int, str]) -> list[DamagedAttempt]:
+def damaged_attempts(learner: int, signature: tuple[object, ...]) -> list[DamagedAttempt]:
     return _history(learner, signature)[1]
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def history_table(learner: int, signature: tuple[int, str]) -> pa.Table:
+def history_table(learner: int, signature: tuple[object, ...]) -> pa.Table:
     rows = []
     for index, result in enumerate(history_results(learner, signature), start=1):
         ready = result.readiness
         rows.append(
             {
                 "#": index,
-                t("col_date"): result.attempt.started_at.strftime("%Y-%m-%d %H:%M"),
+                t("col_date"): moment(result.attempt.started_at),
                 t("col_role"): result.profile.title,
                 t("col_form"): form_label(result.attempt.quiz.settings),
                 t("col_answers"): result.attempt.answered,
@@ -64,7 +64,7 @@ def history_table(learner: int, signature: tuple[int, str]) -> pa.Table:
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def attempt_labels_and_skills(learner: int, signature: tuple[int, str]) -> tuple[dict[str, str], list[str]]:
+def attempt_labels_and_skills(learner: int, signature: tuple[object, ...]) -> tuple[dict[str, str], list[str]]:
     history = history_results(learner, signature)
     labels = {
         r.attempt.id: f"#{i} · {r.attempt.started_at:%Y-%m-%d %H:%M} · {r.profile.title}"
@@ -74,14 +74,14 @@ def attempt_labels_and_skills(learner: int, signature: tuple[int, str]) -> tuple
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def change_table(learner: int, signature: tuple[int, str], first: str, second: str) -> pa.Table:
+def change_table(learner: int, signature: tuple[object, ...], first: str, second: str) -> pa.Table:
     bank = bank_report().bank
     by_id = {result.attempt.id: result for result in history_results(learner, signature)}
     rows = [
         {
             t("col_skill"): bank.skills[c.skill_id].name if c.skill_id in bank.skills else c.skill_id,
-            t("attempt_label_a"): "—" if c.before is None else f"{c.before:.1f}",
-            t("attempt_label_b"): "—" if c.after is None else f"{c.after:.1f}",
+            t("attempt_label_a"): "—" if c.before is None else number(c.before),
+            t("attempt_label_b"): "—" if c.after is None else number(c.after),
             t("col_change"): "—" if c.change is None else f"{c.change:+.1f}",
             t("col_verdict"): t(f"change_{c.verdict}"),
         }
@@ -91,7 +91,7 @@ def change_table(learner: int, signature: tuple[int, str], first: str, second: s
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def progress_figure(learner: int, signature: tuple[int, str], kind: str, a: str = "", b: str = "") -> object:
+def progress_figure(learner: int, signature: tuple[object, ...], kind: str, a: str = "", b: str = "") -> object:
     bank = bank_report().bank
     history = history_results(learner, signature)
     if kind == "readiness":

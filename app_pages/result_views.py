@@ -23,7 +23,7 @@ from quiz.report.result_tables import decision_rows, skill_rows
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def result_figures(attempt_id: str, _result: AttemptResult) -> dict[str, object]:
+def result_figures(attempt_id: str, locale: str, _result: AttemptResult) -> dict[str, object]:
     bank = bank_report().bank
     return {
         "radar": charts.radar_chart(_result, bank),
@@ -33,18 +33,18 @@ def result_figures(attempt_id: str, _result: AttemptResult) -> dict[str, object]
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def decision_table(attempt_id: str, _result: AttemptResult) -> pa.Table:
+def decision_table(attempt_id: str, locale: str, _result: AttemptResult) -> pa.Table:
     return pa.Table.from_pandas(pd.DataFrame(decision_rows(_result, bank_report().bank)), preserve_index=False)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def skill_table(attempt_id: str, _result: AttemptResult) -> pa.Table:
+def skill_table(attempt_id: str, locale: str, _result: AttemptResult) -> pa.Table:
     # Arrow, converted once: st.dataframe would otherwise convert a pandas frame on every rerun.
     return pa.Table.from_pandas(pd.DataFrame(skill_rows(_result, bank_report().bank)), preserve_index=False)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def review_entries(attempt_id: str, _result: AttemptResult) -> list[tuple[str, str]]:
+def review_entries(attempt_id: str, locale: str, _result: AttemptResult) -> list[tuple[str, str]]:
     """One expander label and one Markdown body per answer: few elements, so reruns stay fast. The
     learner's answer is stored learner text: it is escaped so that it shows exactly as written."""
     bank = bank_report().bank
@@ -73,7 +73,7 @@ def review_entries(attempt_id: str, _result: AttemptResult) -> list[tuple[str, s
 
 @st.cache_resource(show_spinner=False, max_entries=128)
 def plan_with_timeline(
-    attempt_id: str, hours_per_week: float, start: date, _result: AttemptResult
+    attempt_id: str, locale: str, hours_per_week: float, start: date, _result: AttemptResult
 ) -> tuple[Plan, object]:
     bank = bank_report().bank
     plan = build_plan(bank, _result.gaps, hours_per_week, start)

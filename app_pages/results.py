@@ -10,7 +10,7 @@ import streamlit as st
 from app_pages.context import bank_report, finished_attempt_or_stop, result_or_stop, show_exports
 from app_pages.result_views import decision_table, result_figures, review_entries, skill_table
 from quiz.measure.scoring import MIN_ANSWERS_FOR_LEVEL
-from quiz.messages import t
+from quiz.messages import current_locale, day, t
 from quiz.report.result_tables import decision_notes
 from quiz.report.summary import salary_sentences
 
@@ -20,12 +20,12 @@ bank = bank_report().bank
 attempt = finished_attempt_or_stop()
 
 result = result_or_stop(attempt)
-figures = result_figures(attempt.id, result)
+figures = result_figures(attempt.id, current_locale(), result)
 profile = result.profile
 ready = result.readiness
 
 st.title(t("results_title", role=profile.title))
-st.caption(t("results_when", date=attempt.started_at.strftime("%Y-%m-%d"), count=attempt.answered))
+st.caption(t("results_when", date=day(attempt.started_at), count=attempt.answered))
 if ready.skills_measured:
     st.metric(t("readiness_label"), t("readiness_value", value=ready.value, sd=ready.sd))
 st.subheader(result.sentence)
@@ -43,14 +43,14 @@ if result.rapid_guesses:
 
 if result.decisions:
     st.subheader(t("adaptive_title", count=attempt.answered))
-    st.dataframe(decision_table(attempt.id, result), hide_index=True)
+    st.dataframe(decision_table(attempt.id, current_locale(), result), hide_index=True)
     for note in decision_notes(result, bank):
         st.caption(note)
 
 st.plotly_chart(figures["radar"], key="radar")
 st.plotly_chart(figures["gaps"], key="gaps")
 st.subheader(t("skills_table_title"))
-st.dataframe(skill_table(attempt.id, result), hide_index=True)
+st.dataframe(skill_table(attempt.id, current_locale(), result), hide_index=True)
 
 st.subheader(t("calibration_title"))
 st.plotly_chart(figures["calibration"], key="calibration")
@@ -63,7 +63,7 @@ else:
 st.page_link("app_pages/plan.py", label=t("go_plan"), icon=":material/route:")
 
 st.subheader(t("review_title"))
-for label, body in review_entries(attempt.id, result):
+for label, body in review_entries(attempt.id, current_locale(), result):
     with st.expander(label):
         st.markdown(body)
 

@@ -9,11 +9,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from quiz.content.bank import Bank, content_dir, read_bank
+from quiz.content.bank import Bank, content_dir, edition_dir, read_bank, read_edition
 from quiz.content.calibration_file import DEFAULT_MIN_RESPONSES
+from quiz.content.content_file import Problem
 from quiz.content.level_agreement import latest_ratings, level_agreement
 from quiz.content.lint import key_positions, lint_bank
 from quiz.content.models import BlindRating
+from quiz.content.parity import EDITIONS, edition_problems, missing_reviews
 
 if TYPE_CHECKING:
     from quiz.store.recalibrate import ScoredAnswer
@@ -54,15 +56,27 @@ def _ratings_by_question(bank: Bank) -> dict[str, list[BlindRating]]:
 def _check(path: Path | None) -> int:
     report = read_bank(path)
     problems = [*report.problems, *lint_bank(report.bank)]
-    for problem in problems:
-        print(problem)
     bank = report.bank
     summary = f"{len(bank.questions)} questions, {len(bank.skills)} skills, {len(bank.profiles)} profiles, {len(bank.modules)} modules"
+    root = path if path is not None else content_dir()
+    for locale in EDITIONS:
+        if not edition_dir(locale, root).is_dir():
+            continue
+        edition = read_edition(locale, root)
+        problems += [_in_edition(problem, locale) for problem in [*edition.problems, *lint_bank(edition.bank)]]
+        problems += edition_problems(bank, edition.bank, locale) + missing_reviews(edition.bank, locale)
+        summary += f"; {locale}: {len(edition.bank.questions)} questions"
+    for problem in problems:
+        print(problem)
     if problems:
         print(f"FAILED: {len(problems)} problem(s); {summary}", file=sys.stderr)
         return 1
     print(f"OK: {summary}")
     return 0
+
+
+def _in_edition(problem: Problem, locale: str) -> Problem:
+    return Problem(f"{locale}/{problem.file}", problem.item, problem.field, problem.message)
 
 
 def _stats(path: Path | None, as_json: bool) -> int:
@@ -118,15 +132,26 @@ def _stats_lines(stats: dict[str, Any]) -> list[str]:
 
 
 def _verify(path: Path | None, only: list[str]) -> int:
-    from quiz.content.verify import verify_bank
+    from quiz.content.verify import Outcome, verify_bank
 
     report = read_bank(path)
+    root = path if path is not None else content_dir()
+    outcomes = list(verify_bank(report.bank, only=only or None))
+    problems = len(report.problems)
+    for locale in EDITIONS:
+        if edition_dir(locale, root).is_dir():
+            edition = read_edition(locale, root)
+            problems += len(edition.problems)
+            outcomes += [
+                Outcome(f"{locale}:{outcome.question_id}", outcome.engine, outcome.passed, outcome.detail)
+                for outcome in verify_bank(edition.bank, only=only or None, english=report.bank)
+            ]
     failures = 0
-    for outcome in verify_bank(report.bank, only=only or None):
+    for outcome in outcomes:
         print(outcome)
         failures += not outcome.passed
     print(f"{'FAILED' if failures else 'OK'}: {failures} wrong or broken key(s)")
-    return 1 if failures or report.problems else 0
+    return 1 if failures or problems else 0
 
 
 def _calibrate(path: Path | None, database: str | None, min_responses: int, write: Path | None, dry_run: bool) -> int:
@@ -225,6 +250,34 @@ def _instructor_add(name: str, database: str | None, sso: bool) -> int:
     return 0
 
 
+def _translate_export(source: Path) -> int:
+    from quiz.content.translation import dump_content, export_sheet, read_yaml
+
+    print(dump_content(export_sheet(read_yaml(source))), end="")
+    return 0
+
+
+def _translate_apply(source: Path, sheet_path: Path, edition: str, reviewer: str | None, notes: str) -> int:
+    """Write `<content>/<edition>/<file>` from the English file and a translated sheet, keeping its reviews."""
+    from datetime import date
+
+    from quiz.content.translation import SheetError, apply_sheet, dump_content, read_yaml
+
+    target = source.parent / edition / source.name
+    reviews = list((read_yaml(target) or {}).get("reviews") or []) if target.is_file() else []
+    if reviewer:
+        reviews.append({"reviewer": reviewer, "date": date.today(), "notes": notes})
+    try:
+        translated = apply_sheet(read_yaml(source), read_yaml(sheet_path) or {}, reviews)
+    except SheetError as error:
+        print(f"{sheet_path}: the sheet does not fit {source}:\n{error}", file=sys.stderr)
+        return 1
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(dump_content(translated), encoding="utf-8")
+    print(f"Wrote {target}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m quiz", description="DevReady question bank tool")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -254,7 +307,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--sso", action="store_true", help="NAME is the e-mail of someone who signs in through the identity provider"
     )
     add.add_argument("--database", default=None, help="database URL (default: DATABASE_URL or the local SQLite)")
+    translate = commands.add_parser("translate", help="translation sheets for a second edition (docs/content.md)")
+    translate_commands = translate.add_subparsers(dest="action", required=True)
+    export = translate_commands.add_parser("export", help="print a file's translatable text as a sheet")
+    export.add_argument("file", type=Path)
+    apply = translate_commands.add_parser("apply", help="write <content>/<edition>/<file> from a translated sheet")
+    apply.add_argument("file", type=Path, help="the English content file")
+    apply.add_argument("sheet", type=Path, help="the translated sheet")
+    apply.add_argument("--edition", default="fr", help="the edition folder (default: fr)")
+    apply.add_argument("--reviewer", default=None, help="record a review of the translated file by this reviewer")
+    apply.add_argument("--notes", default="", help="what the review checked")
     args = parser.parse_args(argv)
+    if args.command == "translate":
+        if args.action == "export":
+            return _translate_export(args.file)
+        return _translate_apply(args.file, args.sheet, args.edition, args.reviewer, args.notes)
     if args.command == "instructor":
         return _instructor_add(args.name, args.database, args.sso)
     if args.command == "check":

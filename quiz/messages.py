@@ -1,11 +1,17 @@
 """Every user-facing sentence lives in `quiz/locales/<lang>.yaml`; code asks for them by key.
 
-A French edition is one more YAML file with the same keys (tests check that the keys match).
+The language is chosen per learner, not per process: the app registers a `locale_source` that reads
+the browser session's choice, and everything below asks `current_locale()`. Numbers and dates are
+written the way the reader's language writes them (`38 %`, `3,4`, `4 décembre 2026` in French), by
+`t` for `{value:.0%}`-style placeholders and by `number`, `percent` and `day` elsewhere.
 """
 
 from __future__ import annotations
 
 import os
+import string
+from collections.abc import Callable
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
@@ -13,6 +19,17 @@ import yaml
 
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 DEFAULT_LOCALE = "en"
+# The languages a learner can pick, in the order the switch shows them, each named in itself.
+LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
+
+NBSP = "\u00a0"  # French sets a non-breaking space before % and between thousands
+NNBSP = "\u202f"
+_FRENCH_MONTHS = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)  # fmt: skip
+
+_locale_source: Callable[[], str | None] | None = None
 
 
 @cache
@@ -26,12 +43,81 @@ def _available(locale: str) -> bool:
     return (LOCALES_DIR / f"{locale}.yaml").exists()
 
 
+def available_locales() -> list[str]:
+    return [locale for locale in LANGUAGE_NAMES if _available(locale)]
+
+
+def supported(locale: str | None) -> str | None:
+    """The supported language of a locale tag (`fr-FR` → `fr`), or None."""
+    if not locale:
+        return None
+    language = locale.replace("_", "-").split("-")[0].strip().lower()
+    return language if _available(language) and language in LANGUAGE_NAMES else None
+
+
+def set_locale_source(source: Callable[[], str | None] | None) -> None:
+    """Where the current reader's language comes from (the app: the browser session's choice)."""
+    global _locale_source
+    _locale_source = source
+
+
 def current_locale() -> str:
-    locale = os.environ.get("DEVREADY_LOCALE", DEFAULT_LOCALE)
-    return locale if _available(locale) else DEFAULT_LOCALE
+    chosen = _locale_source() if _locale_source is not None else None
+    return supported(chosen) or supported(os.environ.get("DEVREADY_LOCALE")) or DEFAULT_LOCALE
+
+
+def number(value: float, digits: int = 1, locale: str | None = None) -> str:
+    """`value` with `digits` decimals, in the reader's language (3.4 / 3,4; 10,000 / 10 000)."""
+    text = f"{value:,.{digits}f}"
+    if (locale or current_locale()) == "fr":
+        text = text.replace(",", NNBSP).replace(".", ",")
+    return text
+
+
+def percent(value: float, digits: int = 0, locale: str | None = None) -> str:
+    """A share as a percentage: 38% in English, 38 % in French."""
+    text = f"{value:.{digits}%}"
+    return _localise(text, locale or current_locale())
+
+
+def day(value: date | datetime, locale: str | None = None) -> str:
+    """A calendar day: 2026-12-04 in English (unambiguous everywhere), 4 décembre 2026 in French."""
+    if (locale or current_locale()) == "fr":
+        return f"{value.day} {_FRENCH_MONTHS[value.month - 1]} {value.year}"
+    return value.strftime("%Y-%m-%d")
+
+
+def moment(value: datetime, locale: str | None = None) -> str:
+    """A day and a time: 2026-12-04 14:05, or 4 décembre 2026 à 14 h 05."""
+    if (locale or current_locale()) == "fr":
+        return f"{day(value, 'fr')} à {value.hour} h {value.minute:02d}"
+    return value.strftime("%Y-%m-%d %H:%M")
+
+
+def _localise(text: str, locale: str) -> str:
+    if locale != "fr":
+        return text
+    text = text.replace(",", NNBSP).replace(".", ",")
+    return text.replace("%", f"{NBSP}%")
+
+
+class _Formatter(string.Formatter):
+    def __init__(self, locale: str) -> None:
+        self.locale = locale
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        text = super().format_field(value, format_spec)
+        numeric = isinstance(value, int | float) and not isinstance(value, bool) and format_spec
+        return _localise(text, self.locale) if numeric else text
 
 
 def t(key: str, /, **values: object) -> str:
     """The sentence for `key` in the current locale, with `{placeholders}` filled in."""
-    text = catalogue(current_locale()).get(key) or catalogue(DEFAULT_LOCALE)[key]
-    return text.format(**values) if values else text
+    locale = current_locale()
+    text = catalogue(locale).get(key) or catalogue(DEFAULT_LOCALE)[key]
+    return _Formatter(locale).format(text, **values) if values else text
+
+
+def plotly_separators(locale: str | None = None) -> str:
+    """Plotly's `layout.separators` (decimal, then thousands) for the reader's language."""
+    return f",{NNBSP}" if (locale or current_locale()) == "fr" else ".,"

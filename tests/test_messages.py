@@ -34,3 +34,37 @@ def test_every_locale_has_the_same_keys_and_placeholders(locale: str) -> None:
 def test_an_unknown_locale_falls_back_to_english(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DEVREADY_LOCALE", "xx")
     assert t("nav_home") == "Start"
+
+
+def test_french_writes_numbers_and_dates_the_french_way(monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import date, datetime
+
+    from quiz.messages import day, moment, number, percent
+
+    monkeypatch.setenv("DEVREADY_LOCALE", "fr")
+    assert percent(0.38) == "38\u00a0%"
+    assert number(3.44) == "3,4"
+    assert number(12345.678, 2) == "12\u202f345,68"
+    assert day(date(2026, 12, 4)) == "4 décembre 2026"
+    assert moment(datetime(2026, 8, 1, 9, 5)) == "1 août 2026 à 9 h 05"
+    assert t("chart_calibration_label", share=0.75, count=8).startswith("75\u00a0%")
+
+
+def test_english_keeps_its_own_forms() -> None:
+    from datetime import date
+
+    from quiz.messages import day, number, percent
+
+    assert (percent(0.38), number(3.44), day(date(2026, 12, 4))) == ("38%", "3.4", "2026-12-04")
+
+
+def test_a_session_choice_wins_over_the_process_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    from quiz.messages import current_locale, set_locale_source
+
+    monkeypatch.setenv("DEVREADY_LOCALE", "en")
+    set_locale_source(lambda: "fr-FR")
+    try:
+        assert current_locale() == "fr"
+        assert t("nav_results") == catalogue("fr")["nav_results"]
+    finally:
+        set_locale_source(None)

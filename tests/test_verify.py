@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from quiz.cli import main
-from quiz.content.bank import load_bank
+from quiz.content.bank import load_bank, read_edition
 from quiz.content.models import Engine, Question
 from quiz.content.verify import EngineUnavailable, format_rows, run_program, split_statements, verify_question
 from tests.conftest import ci_requires, content, write_content
@@ -135,6 +135,47 @@ def test_every_executable_key_in_the_bank_is_right() -> None:
     if any("engine unavailable" in failure for failure in failures):
         ci_requires("every engine of the executable keys: " + "; ".join(f for f in failures if "unavailable" in f))
     assert failures == []
+
+
+def test_every_executable_key_of_the_french_edition_is_right() -> None:
+    english = load_bank()
+    french = read_edition("fr").bank
+    if not french.questions:
+        pytest.skip("no French edition in this checkout")
+    failures = [
+        str(outcome)
+        for question_id, question in french.questions.items()
+        for outcome in verify_question(question, english.questions.get(question_id))
+        if not outcome.passed
+    ]
+    if any("engine unavailable" in failure for failure in failures):
+        ci_requires("every engine of the executable keys: " + "; ".join(f for f in failures if "unavailable" in f))
+    assert failures == []
+
+
+def test_a_translated_key_is_checked_at_its_own_position() -> None:
+    english = Question.model_validate(HARNESS_QUESTION)
+    moved = dict(HARNESS_QUESTION, options=[{"text": "Affiche 8", "correct": True}, {"text": "Lève ValueError"}])
+    kept = dict(HARNESS_QUESTION, options=[{"text": "Affiche 8"}, {"text": "Lève ValueError", "correct": True}])
+    assert [outcome.passed for outcome in verify_question(Question.model_validate(kept), english)] == [True]
+    assert [outcome.passed for outcome in verify_question(Question.model_validate(moved), english)] == [False]
+
+
+HARNESS_QUESTION = {
+    "id": "py-harness-key",
+    "kind": "code",
+    "difficulty": 2,
+    "prompt": "What happens?",
+    "language": "python",
+    "code": "int('x')",
+    "options": [{"text": "It prints 8"}, {"text": "It raises ValueError", "correct": True}],
+    "explanation": "It raises ValueError: 'x' is not a number.",
+    "reference": {"title": "docs"},
+    "verify": {
+        "engines": "python",
+        "script": "try:\n    int('x')\n    print('It prints 8')\nexcept ValueError:\n    print('It raises ValueError')",
+    },
+}
 
 
 @pytest.mark.parametrize(

@@ -39,6 +39,7 @@ PROFILES_FILE = "profiles.yaml"
 TRAINING_FILE = "training.yaml"
 LINT_ALLOW_FILE = "lint-allow.yaml"
 SPECIAL_FILES = {SKILLS_FILE, PROFILES_FILE, TRAINING_FILE, CALIBRATION_FILE, LINT_ALLOW_FILE}
+ENGLISH = "en"
 DEFAULT_CONTENT_DIR = Path(__file__).resolve().parents[2] / "questions"
 
 
@@ -99,7 +100,19 @@ class BankReport:
     problems: list[Problem]
 
 
-def read_bank(directory: Path | str | None = None) -> BankReport:
+def edition_dir(locale: str, root: Path | None = None) -> Path:
+    """Where the bank of a language lives: English in the content folder, a translation in its `<locale>/`."""
+    base = root if root is not None else content_dir()
+    return base if locale == ENGLISH else base / locale
+
+
+def read_edition(locale: str, root: Path | None = None) -> BankReport:
+    """The bank in `locale`; a translation shares the English folder's calibration (ids are the same)."""
+    base = root if root is not None else content_dir()
+    return read_bank(edition_dir(locale, base), calibration_dir=base)
+
+
+def read_bank(directory: Path | str | None = None, calibration_dir: Path | None = None) -> BankReport:
     """Load and cross-check every content file in `directory`, keeping what is valid."""
     root = Path(directory) if directory is not None else content_dir()
     problems: list[Problem] = []
@@ -139,7 +152,7 @@ def read_bank(directory: Path | str | None = None) -> BankReport:
             question_skill[question.id] = document.skill
             question_file[question.id] = path.name
 
-    _apply_calibration(root, questions, problems)
+    _apply_calibration(calibration_dir or root, questions, problems)
     modules = _read_training(root, skills, problems)
     profiles, careers = _read_profiles(root, skills, problems)
     lint_allow = _read_lint_allow(root, problems)

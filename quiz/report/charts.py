@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from plotly.basedatatypes import BaseTraceType
 
 from quiz.content.bank import Bank
-from quiz.messages import t
+from quiz.messages import day, plotly_separators, t
 from quiz.report.attempt_result import AttemptResult
 from quiz.report.history import level_series
 from quiz.report.planning import Plan
@@ -28,7 +28,8 @@ _LAYOUT = {"margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "font": {"size": 13}}
 def _new_figure(*traces: BaseTraceType) -> go.Figure:
     # No plotly template: in the app Streamlit's chart theme replaces it anyway, and plotly's default
     # one (about 7 KB) would be deep-copied and serialised on every rerun. The offline report sets its own.
-    return go.Figure(data=list(traces), layout={"template": "none"})
+    # Plotly writes axis and hover numbers itself: tell it the reader's decimal and thousands marks.
+    return go.Figure(data=list(traces), layout={"template": "none", "separators": plotly_separators()})
 
 
 def _skill_label(bank: Bank, skill_id: str) -> str:
@@ -131,16 +132,14 @@ def plan_timeline(plan: Plan, bank: Bank) -> go.Figure:
             y=[f"{index + 1}. {item.module.title}" for index, item in enumerate(items)],
             orientation="h",
             marker_color=[ORANGE if item.why == "prerequisite" else BLUE for item in items],
-            customdata=[
-                [item.module.hours, _skill_label(bank, item.module.skill), item.end.isoformat()] for item in items
-            ],
+            customdata=[[item.module.hours, _skill_label(bank, item.module.skill), day(item.end)] for item in items],
             hovertemplate="%{y}<br>%{customdata[1]} · %{customdata[0]} h · "
             + t("chart_until")
             + " %{customdata[2]}<extra></extra>",
         )
     )
     figure.update_layout(
-        title=t("chart_plan_title", weeks=plan.weeks, date=plan.target_date.isoformat()),
+        title=t("chart_plan_title", weeks=plan.weeks, date=day(plan.target_date)),
         xaxis={"title": t("chart_plan_axis"), "rangemode": "tozero"},
         yaxis={"autorange": "reversed"},
         height=max(260, 34 * len(items) + 120),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from quiz.content.bank import Bank
-from quiz.messages import t
+from quiz.messages import day, percent, plotly_separators, t
 from quiz.report.charts import BLUE
 from quiz.report.cohort_tables import column_label
 from quiz.report.cohort_view import CohortView
@@ -20,7 +20,7 @@ def cohort_heatmap(view: CohortView, bank: Bank) -> go.Figure:
     names = [standing.member.name for standing in view.standings]
     labels = [column_label(bank, column) for column in view.columns]
     z = [[standing.p_meets(column) for standing in view.standings] for column in view.columns]
-    text = [[t("cohort_not_measured") if p is None else f"{p:.0%}" for p in row] for row in z]
+    text = [[t("cohort_not_measured") if p is None else percent(p) for p in row] for row in z]
     figure = go.Figure(
         go.Heatmap(
             z=[[None if p is None else round(p, 3) for p in row] for row in z],
@@ -34,7 +34,7 @@ def cohort_heatmap(view: CohortView, bank: Bank) -> go.Figure:
             zmax=1,
             colorbar={"title": {"text": t("cohort_heatmap_scale")}, "tickformat": ".0%"},
         ),
-        layout={"template": "none"},
+        layout={"template": "none", "separators": plotly_separators()},
     )
     figure.update_layout(
         title=t("cohort_heatmap_title"),
@@ -48,11 +48,11 @@ def cohort_heatmap(view: CohortView, bank: Bank) -> go.Figure:
 
 def cohort_trend(view: CohortView) -> go.Figure:
     """Median readiness per week with its interquartile band."""
-    weeks = [point.week_start.isoformat() for point in view.trend]
+    weeks = [day(point.week_start) for point in view.trend]
     q1 = [point.readiness.q1 for point in view.trend]
     q3 = [point.readiness.q3 for point in view.trend]
     median = [point.readiness.median for point in view.trend]
-    figure = go.Figure(layout={"template": "none"})
+    figure = go.Figure(layout={"template": "none", "separators": plotly_separators()})
     figure.add_trace(go.Scatter(x=weeks, y=q3, mode="lines", line={"width": 0}, showlegend=False, hoverinfo="skip"))
     figure.add_trace(
         go.Scatter(

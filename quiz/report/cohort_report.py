@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from quiz.content.bank import Bank
-from quiz.messages import t
+from quiz.messages import day, t
 from quiz.report.cohort_charts import cohort_heatmap, cohort_trend
 from quiz.report.cohort_tables import gap_rows, item_rows, learner_rows
 from quiz.report.cohort_view import MIN_SHARING_LEARNERS, CohortView
@@ -22,7 +22,7 @@ def render_cohort_report(view: CohortView, bank: Bank) -> str:
         '<html lang="en"><head><meta charset="utf-8">',
         f"<title>{e(title)}</title><style>{REPORT_STYLE}</style></head><body>",
         f"<h1>{e(title)}</h1>",
-        f'<p class="muted">{e(t("cohort_summary", role=bank.profiles[cohort.profile_id].title, start=cohort.starts_on.isoformat(), end=cohort.ends_on.isoformat()))}</p>',
+        f'<p class="muted">{e(t("cohort_summary", role=bank.profiles[cohort.profile_id].title, start=day(cohort.starts_on), end=day(cohort.ends_on)))}</p>',
     ]
     if view.hidden:
         parts.append(f"<p>{e(t('dashboard_threshold', minimum=MIN_SHARING_LEARNERS, count=view.sharing))}</p>")

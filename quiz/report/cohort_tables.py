@@ -8,7 +8,7 @@ import csv
 import io
 
 from quiz.content.bank import Bank
-from quiz.messages import t
+from quiz.messages import day, number, percent, t
 from quiz.report.cohort_view import CohortView, LearnerStanding
 from quiz.report.result_tables import Row
 from quiz.store.export import neutralise_cell
@@ -19,7 +19,7 @@ def column_label(bank: Bank, column: str) -> str:
 
 
 def _p(value: float | None) -> str:
-    return t("cohort_not_measured") if value is None else f"{value:.0%}"
+    return t("cohort_not_measured") if value is None else percent(value)
 
 
 def _readiness(standing: LearnerStanding) -> str:
@@ -37,7 +37,7 @@ def learner_rows(view: CohortView, bank: Bank) -> list[Row]:
         for column in view.columns:
             row[column_label(bank, column)] = _p(standing.p_meets(column))
         row[t("cohort_col_attempts")] = standing.attempts
-        row[t("cohort_col_last")] = standing.last_attempt_on.isoformat() if standing.last_attempt_on else "—"
+        row[t("cohort_col_last")] = day(standing.last_attempt_on) if standing.last_attempt_on else "—"
         rows.append(row)
     return rows
 
@@ -46,7 +46,7 @@ def gap_rows(view: CohortView, bank: Bank) -> list[Row]:
     return [
         {
             t("col_skill"): bank.skills[gap.skill_id].name,
-            t("cohort_col_shortfall"): f"{gap.shortfall:.2f}",
+            t("cohort_col_shortfall"): number(gap.shortfall, 2),
             t("cohort_col_below"): t("cohort_below_value", below=gap.below, measured=gap.measured),
             t("cohort_col_modules"): ", ".join(module.title for module in gap.modules),
         }
@@ -61,8 +61,8 @@ def item_rows(view: CohortView, bank: Bank) -> list[Row]:
             t("cohort_col_file"): item.file,
             t("col_skill"): bank.skills[item.skill_id].name,
             t("cohort_col_responses"): item.health.responses,
-            t("cohort_col_facility"): f"{item.health.facility:.2f}",
-            t("cohort_col_discrimination"): f"{item.health.discrimination:.2f}",
+            t("cohort_col_facility"): number(item.health.facility, 2),
+            t("cohort_col_discrimination"): number(item.health.discrimination, 2),
             t("cohort_col_suspect"): t("cohort_suspect") if item.health.suspect else "",
         }
         for item in view.items

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 
 from quiz.content.bank import Bank
 from quiz.measure.scoring import MIN_ANSWERS_FOR_LEVEL
-from quiz.messages import t
+from quiz.messages import day, t
 from quiz.report import charts
 from quiz.report.attempt_result import AttemptResult
 from quiz.report.result_tables import Row, decision_notes, decision_rows, skill_rows
@@ -56,7 +56,7 @@ def render_report(result: AttemptResult, bank: Bank) -> str:
         f"<title>{e(t('report_title', role=profile.title))}</title>",
         f"<style>{REPORT_STYLE}</style></head><body>",
         f"<h1>{e(t('report_title', role=profile.title))}</h1>",
-        f'<p class="muted">{e(t("results_when", date=attempt.started_at.strftime("%Y-%m-%d"), count=attempt.answered))}</p>',
+        f'<p class="muted">{e(t("results_when", date=day(attempt.started_at), count=attempt.answered))}</p>',
     ]
     if ready.skills_measured:
         value = t("readiness_value", value=ready.value, sd=ready.sd)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from quiz.content.bank import Bank
 from quiz.measure.adaptive import DECISION_THRESHOLD, MAX_PER_SKILL
-from quiz.messages import t
+from quiz.messages import number, percent, t
 from quiz.report.attempt_result import AttemptResult
 
 Row = dict[str, str | int]
@@ -22,7 +22,7 @@ def skill_rows(result: AttemptResult, bank: Bank) -> list[Row]:
         if estimate is None:
             level = t("not_measured")
         else:
-            level = f"{estimate.level:.1f} ± {estimate.se:.1f}"
+            level = f"{number(estimate.level)} ± {number(estimate.se)}"
             if estimate.inferred:
                 level += " " + t("inferred_from_others", count=estimate.answers)
         rows.append(
@@ -30,7 +30,7 @@ def skill_rows(result: AttemptResult, bank: Bank) -> list[Row]:
                 t("col_skill"): bank.skills[gap.skill_id].name,
                 t("col_level"): level,
                 t("col_target"): gap.target.level,
-                t("col_meets"): f"{gap.probability_meets:.0%}" if gap.probability_meets is not None else "—",
+                t("col_meets"): percent(gap.probability_meets) if gap.probability_meets is not None else "—",
                 t("col_answers"): estimate.answers if estimate else 0,
             }
         )
@@ -51,8 +51,8 @@ def decision_rows(result: AttemptResult, bank: Bank) -> list[Row]:
             {
                 t("col_skill"): bank.skills[decision.skill_id].name,
                 t("col_decision"): verdict,
-                t("col_probability"): f"{decision.confidence:.0%}",
-                t("col_se"): f"{decision.sd:.2f}",
+                t("col_probability"): percent(decision.confidence),
+                t("col_se"): number(decision.sd, 2),
                 t("col_answers"): decision.answers,
             }
         )

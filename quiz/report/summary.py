@@ -14,7 +14,7 @@ from quiz.content.bank import Bank
 from quiz.content.models import Profile
 from quiz.measure.assemble import AssessmentSettings
 from quiz.measure.scoring import Gap, Readiness, gaps_that_matter
-from quiz.messages import t
+from quiz.messages import day, t
 
 
 def _join(names: Sequence[str]) -> str:
@@ -64,7 +64,7 @@ def salary_sentences(profile: Profile) -> tuple[str, str]:
         period=salary.period,
         region=salary.region,
     )
-    source = t("salary_source", source=salary.source, date=salary.published.isoformat(), note=salary.note)
+    source = t("salary_source", source=salary.source, date=day(salary.published), note=salary.note)
     return text, source
 
 

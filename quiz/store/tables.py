@@ -28,6 +28,7 @@ class LearnerRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)
     role: Mapped[str] = mapped_column(String(16), default="learner", server_default="learner")  # or "instructor"
+    locale: Mapped[str | None] = mapped_column(String(8), nullable=True)  # None: follow the browser
 
 
 class SignInThrottleRow(Base):

@@ -1,0 +1,129 @@
+"""DevReady in French, through AppTest: the switch on every page, the choice remembered, and a whole
+assessment, results, plan and progress with no English sentence left on any page."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from quiz.content.bank import DEFAULT_CONTENT_DIR
+from quiz.messages import catalogue
+from tests.conftest import content, write_content
+from tests.test_editions import french_of
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+PAGES = ["app_pages/home.py", "app_pages/results.py", "app_pages/plan.py", "app_pages/progress.py"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_app(data_dir: Path) -> Iterator[None]:
+    st.cache_resource.clear()
+    yield
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def two_editions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    files = content()
+    folder = write_content(tmp_path / "questions", files)
+    write_content(folder / "fr", french_of(files))
+    monkeypatch.setenv("DEVREADY_CONTENT_DIR", str(folder))
+    return folder
+
+
+def _texts(node: Any) -> Iterator[str]:
+    """Every string the page sends to the browser (labels, Markdown, options, tables, charts)."""
+    children = getattr(node, "children", None)
+    if isinstance(children, dict):
+        for child in children.values():
+            yield from _texts(child)
+    proto = getattr(node, "proto", None)
+    if proto is not None:
+        yield re.sub(r"\\(\d{3})", lambda m: chr(int(m.group(1), 8)), str(proto))
+
+
+def english_sentences_on(at: AppTest) -> list[str]:
+    """Interface sentences of more than three words, found in English on the page."""
+    rendered = " ".join(" ".join(_texts(at._tree)).split())
+    found = []
+    for key, value in catalogue("en").items():
+        for fragment in re.split(r"\{[^}]*\}", value):
+            words = " ".join(fragment.split()).strip(" .,:;!?()*")
+            if len(words.split()) > 3 and words != " ".join(catalogue("fr")[key].split()).strip(" .,:;!?()*"):
+                if words in rendered:
+                    found.append(f"{key}: {words}")
+    return found
+
+
+def _in_french(at: AppTest) -> AppTest:
+    at.sidebar.selectbox(key="language_switch").set_value("fr")
+    return at.run()
+
+
+def test_the_language_switch_is_on_every_page_and_turns_the_interface_french(two_editions: Path) -> None:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    switch = at.sidebar.selectbox(key="language_switch")
+    assert list(switch.options) == ["English", "Français"]
+    at = _in_french(at)
+    assert not at.exception
+    assert at.title[0].value == catalogue("fr")["home_title"]
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert not at.exception
+        assert at.sidebar.selectbox(key="language_switch").value == "fr"
+
+
+def test_the_choice_is_remembered_for_the_learner_in_a_new_session(two_editions: Path) -> None:
+    _in_french(AppTest.from_file(APP, default_timeout=60).run())
+    st.cache_resource.clear()
+    again = AppTest.from_file(APP, default_timeout=60).run()
+    assert again.sidebar.selectbox(key="language_switch").value == "fr"
+    assert again.title[0].value == catalogue("fr")["home_title"]
+
+
+def test_the_french_bank_is_what_a_french_reader_is_asked(two_editions: Path) -> None:
+    at = _in_french(AppTest.from_file(APP, default_timeout=60).run())
+    assert at.selectbox(key="profile").options[0].startswith("FR ")
+    at.button(key=f"FormSubmitter:settings-{catalogue('fr')['start_button']}").click()
+    at = at.run()
+    assert not at.exception
+    assert any(markdown.value.startswith("FR ") for markdown in at.markdown)
+
+
+def _answer_every_question(at: AppTest) -> AppTest:
+    submit = catalogue("fr")["submit_button"]
+    while any(r.key and r.key.startswith("confidence-") for r in at.radio):
+        choices = [r for r in at.radio if r.key and r.key.startswith("choice-")]
+        if choices:
+            choices[0].set_value(choices[0].options[0])
+        else:
+            next(c for c in at.checkbox if c.key and c.key.startswith("opt-")).check()
+        next(r for r in at.radio if r.key and r.key.startswith("confidence-")).set_value("fairly_sure")
+        at = next(b for b in at.button if b.label == submit).click().run()
+        assert not at.exception
+    return at
+
+
+@pytest.mark.skipif(not (DEFAULT_CONTENT_DIR / "fr").is_dir(), reason="no French edition in this checkout")
+def test_a_whole_assessment_results_plan_and_progress_in_french_show_no_english_sentence(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("DEVREADY_CONTENT_DIR", raising=False)
+    at = _in_french(AppTest.from_file(APP, default_timeout=90).run())
+    assert english_sentences_on(at) == []
+    at.button(key=f"FormSubmitter:settings-{catalogue('fr')['start_button']}").click()
+    at = at.run()
+    assert english_sentences_on(at) == []
+    at = _answer_every_question(at)
+    assert at.title[0].value.startswith(catalogue("fr")["results_title"].split("{")[0].strip())
+    assert english_sentences_on(at) == []
+    for page in ["app_pages/plan.py", "app_pages/progress.py"]:
+        at.switch_page(page).run()
+        assert not at.exception
+        assert english_sentences_on(at) == []
