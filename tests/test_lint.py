@@ -175,10 +175,23 @@ def test_a_scenario_counts_full_credit_as_the_key_and_no_credit_as_wrong(tmp_pat
         ("Set `appendfsync always` and `Cache-Control: must-revalidate`", []),  # code is not prose
         ("It keeps the row for good reasons", []),
         ("Only every any all must none nothing", []),  # precise quantifiers, left out on purpose
+        # The French edition is linted with the same rule.
+        ("L'index est toujours utilisé et le plan est garanti", ["toujours", "garanti"]),
+        ("Cela n'arrive pas toujours, et presque jamais en production", []),
+        ("Une personne de l'équipe relit la pull request", []),  # « personne » also means "a person"
     ],
 )
 def test_absolute_words_are_whole_words_of_prose(text: str, words: list[str]) -> None:
     assert absolute_words(text) == words
+
+
+def test_a_french_catch_all_option_is_a_tell(tmp_path: Path) -> None:
+    def change(files: dict[str, Any]) -> None:
+        _sql_question(files, "sql-l1-0")["options"][-1]["text"] = "Toutes les réponses ci-dessus"
+
+    assert _lint(tmp_path, change) == [
+        "sql.yaml: item 'sql-l1-0', field 'options': catch-all option 'Toutes les réponses ci-dessus' is a tell"
+    ]
 
 
 def test_the_allow_list_lets_a_flagged_question_through_and_names_ids_it_no_longer_needs(tmp_path: Path) -> None:

@@ -20,12 +20,22 @@ from quiz.content.models import Question
 
 MAX_LONGEST_IS_CORRECT_SHARE = 0.35
 NEAR_DUPLICATE_JACCARD = 0.85
-_CATCH_ALL = re.compile(r"\b(all|none|both|neither) of (the )?(above|these|them)\b", re.IGNORECASE)
-_WORD = re.compile(r"[a-z0-9_]+")
+_CATCH_ALL = re.compile(
+    r"\b(all|none|both|neither) of (the )?(above|these|them)\b"
+    # The French edition's tells: « toutes les réponses ci-dessus », « aucune de ces réponses ».
+    r"|\b(toutes|tous|aucune|aucun) (les |des |de )?(réponses |propositions |options )?(ci-dessus|précédentes)\b"
+    r"|\baucune de ces (réponses|propositions)\b",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"\w+")  # letters of any language: the French edition is linted too
 _STOPWORDS = frozenset(
     "the a an and or of to in on for with is are was be it its this that by as at from not no can "
     "you your it's has have will would should could into than then there their they them which what "
-    "when where who how does do did".split()
+    "when where who how does do did "
+    # French
+    "le la les l un une des du de d et ou en dans pour par avec sans sur sous est sont été être a ont "
+    "ce cet cette ces ça qui que qu quoi dont où ne pas plus se sa son ses leur leurs vous votre vos il "
+    "elle ils elles on au aux si y c s n est".split()
 )
 
 
@@ -52,6 +62,19 @@ ABSOLUTE_WORDS = (
     "impossible",
     "completely",
     "entirely",
+    # The same claims in the French edition (« personne » is left out: it also means "a person").
+    "toujours",
+    "jamais",
+    "à jamais",
+    "définitivement",
+    "tout le monde",
+    "garanti",
+    "garantie",
+    "garantis",
+    "garanties",
+    "garantit",
+    "complètement",
+    "entièrement",
 )
 MIN_ABSOLUTE_DIFFICULTY = 3  # below level 3 a distractor may be plainly wrong: it tests vocabulary
 # A key that echoes the prompt (docs/content.md, "Distractors"): the share of the key's significant words
@@ -66,7 +89,7 @@ _CODE_SPAN = re.compile(r"`[^`]*`")
 _ABSOLUTE = re.compile(
     # Not part of an identifier or setting (`Retry.NEVER`, `--always-make`, `appendfsync=always`), and
     # not hedged ("not always", "almost never"); "for good" only where it ends a clause ("for good reasons").
-    r"(?<![\w.\-=/$@:])(?<!not )(?<!almost )(?<!nearly )"
+    r"(?<![\w.\-=/$@:])(?<!not )(?<!almost )(?<!nearly )(?<!pas )(?<!presque )(?<!quasiment )"
     r"(?:for\s+good(?=\s*(?:[.,;:!?)]|$))|"
     + "|".join(word.replace(" ", r"\s+") for word in ABSOLUTE_WORDS if word != "for good")
     + r")(?![\w\-=(/:])",
