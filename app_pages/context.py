@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 
@@ -30,7 +31,10 @@ def bank_report() -> BankReport:
 @st.cache_resource(show_spinner=False)
 def edition_report(locale: str) -> BankReport:
     """Each edition of the bank is immutable and loaded once per process; every session shares it."""
-    return read_edition(locale)
+    report = read_edition(locale)
+    # The bank lives as long as the process: move it out of the garbage collector's scans for good.
+    gc.freeze()
+    return report
 
 
 LOCALE_KEY = "locale"
