@@ -261,14 +261,15 @@ def _translate_apply(source: Path, sheet_path: Path, edition: str, reviewer: str
     """Write `<content>/<edition>/<file>` from the English file and a translated sheet, keeping its reviews."""
     from datetime import date
 
-    from quiz.content.translation import SheetError, apply_sheet, dump_content, read_yaml
+    from quiz.content.translation import SheetError, apply_sheet, dump_content, english_fingerprints, read_yaml
 
     target = source.parent / edition / source.name
     reviews = list((read_yaml(target) or {}).get("reviews") or []) if target.is_file() else []
     if reviewer:
         reviews.append({"reviewer": reviewer, "date": date.today(), "notes": notes})
     try:
-        translated = apply_sheet(read_yaml(source), read_yaml(sheet_path) or {}, reviews)
+        english = read_yaml(source)
+        translated = apply_sheet(english, read_yaml(sheet_path) or {}, reviews, english_fingerprints(english))
     except SheetError as error:
         print(f"{sheet_path}: the sheet does not fit {source}:\n{error}", file=sys.stderr)
         return 1

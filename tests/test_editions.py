@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from quiz.cli import main
 from quiz.content.bank import read_edition
-from quiz.content.translation import SheetError, apply_sheet, dump_content, export_sheet
+from quiz.content.translation import SheetError, apply_sheet, dump_content, english_fingerprints, export_sheet
 from tests.conftest import content, write_content
 
 REVIEWS = [
@@ -30,8 +30,9 @@ def french_of(files: dict[str, Any]) -> dict[str, Any]:
             item: {path: f"FR {text}" if not path.endswith("url") else text for path, text in fields.items()}
             for item, fields in export_sheet(document).items()
         }
-        reviews = copy.deepcopy(REVIEWS) if "questions" in document else []
-        translated[name] = yaml.safe_load(dump_content(apply_sheet(document, sheet, reviews)))
+        reviews = copy.deepcopy(REVIEWS)
+        written = apply_sheet(document, sheet, reviews, english_fingerprints(document))
+        translated[name] = yaml.safe_load(dump_content(written))
     return translated
 
 
@@ -93,6 +94,21 @@ def test_check_fails_on_a_changed_level_and_on_a_file_without_its_bilingual_revi
     out = capsys.readouterr().out
     assert "field 'difficulty': differs from the English edition" in out
     assert "fr/sql.yaml: item '(file)', field 'reviews': no bilingual review recorded yet" in out
+
+
+def test_an_english_edit_after_translation_marks_the_translation_stale(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = bank_with_french(tmp_path)
+    english = yaml.safe_load((folder / "sql.yaml").read_text(encoding="utf-8"))
+    reworded = english["questions"][0]
+    reworded["explanation"] += " One more sentence the French edition does not have."
+    (folder / "sql.yaml").write_text(yaml.safe_dump(english, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    assert main(["check", str(folder)]) == 1
+    assert (
+        f"fr/sql.yaml: item '{reworded['id']}', field '(translation)': the English text changed since it was "
+        "translated: translate it again"
+    ) in capsys.readouterr().out
 
 
 def test_a_sheet_that_misses_a_field_is_refused_with_every_fault_named() -> None:

@@ -69,6 +69,8 @@ class Bank:
     # Blind level ratings per file: read by `quiz stats`, never by an assessment.
     ratings: dict[str, tuple[RatingPass, ...]] = field(default_factory=dict)
     lint_allow: LintAllowList = field(default_factory=LintAllowList)
+    # A translated edition: per file, the fingerprint of the English text each item was translated from.
+    translated_from: dict[str, dict[str, str]] = field(default_factory=dict)
     _derived: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
@@ -124,6 +126,8 @@ def read_bank(directory: Path | str | None = None, calibration_dir: Path | None 
     if skills_doc is None and not (root / SKILLS_FILE).exists():
         problems.append(Problem(SKILLS_FILE, "(file)", "(file)", "missing: every bank needs its skills"))
     skills = _unique(skills_doc.skills if skills_doc else [], SKILLS_FILE, problems)
+    special_reviews = {SKILLS_FILE: tuple(skills_doc.reviews)} if skills_doc and skills_doc.reviews else {}
+    translated_from: dict[str, dict[str, str]] = {SKILLS_FILE: dict(skills_doc.translated_from)} if skills_doc else {}
 
     questions: dict[str, Question] = {}
     question_skill: dict[str, str] = {}
@@ -140,6 +144,7 @@ def read_bank(directory: Path | str | None = None, calibration_dir: Path | None 
             problems.append(Problem(path.name, "(file)", "skill", f"unknown skill {document.skill!r}"))
             continue
         reviews[path.name] = tuple(document.reviews)
+        translated_from[path.name] = dict(document.translated_from)
         ratings[path.name] = tuple(document.ratings)
         _check_rated_ids(path.name, document, problems)
         for question in document.questions:
@@ -153,8 +158,9 @@ def read_bank(directory: Path | str | None = None, calibration_dir: Path | None 
             question_file[question.id] = path.name
 
     _apply_calibration(calibration_dir or root, questions, problems)
-    modules = _read_training(root, skills, problems)
-    profiles, careers = _read_profiles(root, skills, problems)
+    modules = _read_training(root, skills, problems, special_reviews, translated_from)
+    profiles, careers = _read_profiles(root, skills, problems, special_reviews, translated_from)
+    reviews.update(special_reviews)  # a translated edition's skills, profiles and training are reviewed too
     lint_allow = _read_lint_allow(root, problems)
     bank = Bank(
         skills,
@@ -167,6 +173,7 @@ def read_bank(directory: Path | str | None = None, calibration_dir: Path | None 
         reviews,
         ratings,
         lint_allow,
+        translated_from,
     )
     return BankReport(bank, problems)
 
@@ -230,12 +237,22 @@ def _unique(items: Iterable[T], file: str, problems: list[Problem]) -> dict[str,
     return seen
 
 
-def _read_training(root: Path, skills: dict[str, Skill], problems: list[Problem]) -> dict[str, Module]:
+def _read_training(
+    root: Path,
+    skills: dict[str, Skill],
+    problems: list[Problem],
+    reviews: dict[str, tuple[Review, ...]],
+    translated_from: dict[str, dict[str, str]],
+) -> dict[str, Module]:
     path = root / TRAINING_FILE
     if not path.exists():
         problems.append(Problem(TRAINING_FILE, "(file)", "(file)", "missing: the plan needs a training catalogue"))
         return {}
     document = parse_content(path, TrainingFile, problems)
+    if document is not None and document.reviews:
+        reviews[TRAINING_FILE] = tuple(document.reviews)
+    if document is not None:
+        translated_from[TRAINING_FILE] = dict(document.translated_from)
     modules = _unique(document.modules if document else [], TRAINING_FILE, problems)
     for module in modules.values():
         if module.skill not in skills:
@@ -270,7 +287,11 @@ def _modules_in_cycles(modules: dict[str, Module]) -> list[str]:
 
 
 def _read_profiles(
-    root: Path, skills: dict[str, Skill], problems: list[Problem]
+    root: Path,
+    skills: dict[str, Skill],
+    problems: list[Problem],
+    reviews: dict[str, tuple[Review, ...]],
+    translated_from: dict[str, dict[str, str]],
 ) -> tuple[dict[str, Profile], list[CareerPath]]:
     path = root / PROFILES_FILE
     if not path.exists():
@@ -279,6 +300,9 @@ def _read_profiles(
     document = parse_content(path, ProfileFile, problems)
     if document is None:
         return {}, []
+    if document.reviews:
+        reviews[PROFILES_FILE] = tuple(document.reviews)
+    translated_from[PROFILES_FILE] = dict(document.translated_from)
     profiles = _unique(document.profiles, PROFILES_FILE, problems)
     for profile in profiles.values():
         for skill_id in profile.targets:

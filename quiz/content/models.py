@@ -159,6 +159,8 @@ class QuestionFile(Content):
     skill: Identifier
     reviews: list[Review] = Field(default_factory=list)
     ratings: list[RatingPass] = Field(default_factory=list)
+    # In a translated edition: the fingerprint of the English text each item was translated from.
+    translated_from: dict[Identifier, str] = Field(default_factory=dict)
     questions: list[Question] = Field(default_factory=list)
 
 
@@ -222,11 +224,15 @@ class CareerPath(Content):
 
 
 class ProfileFile(Content):
+    reviews: list[Review] = Field(default_factory=list)
+    translated_from: dict[Identifier, str] = Field(default_factory=dict)  # a translation's sources (parity.py)
     profiles: list[Profile] = Field(min_length=1)
     career_paths: list[CareerPath] = Field(default_factory=list)
 
 
 class SkillFile(Content):
+    reviews: list[Review] = Field(default_factory=list)
+    translated_from: dict[Identifier, str] = Field(default_factory=dict)
     skills: list[Skill] = Field(min_length=1)
 
 
@@ -249,4 +255,6 @@ class Module(Content):
 
 
 class TrainingFile(Content):
+    reviews: list[Review] = Field(default_factory=list)
+    translated_from: dict[Identifier, str] = Field(default_factory=dict)
     modules: list[Module] = Field(min_length=1)

@@ -8,9 +8,12 @@ difference; a missing translation is an error, never a silent English fallback.
 
 from __future__ import annotations
 
+from pydantic import BaseModel
+
 from quiz.content.bank import Bank
 from quiz.content.content_file import Problem
 from quiz.content.models import Question
+from quiz.content.translation import fingerprint
 
 # The translated editions: each a sub-folder of the English content folder, named by its language code.
 EDITIONS = ("fr",)
@@ -53,12 +56,19 @@ def edition_problems(english: Bank, edition: Bank, locale: str) -> list[Problem]
     def problem(file: str, item: str, field: str, message: str) -> None:
         problems.append(Problem(f"{locale}/{file}", item, field, message))
 
+    def stale(file: str, item: BaseModel, item_id: str) -> None:
+        if edition.translated_from.get(file, {}).get(item_id) != fingerprint(item):
+            problem(
+                file, item_id, "(translation)", "the English text changed since it was translated: translate it again"
+            )
+
     for question_id, question in english.questions.items():
         file = english.question_file[question_id]
         translated = edition.questions.get(question_id)
         if translated is None:
             problem(file, question_id, "(question)", "missing translation")
             continue
+        stale(file, question, question_id)
         if edition.question_file[question_id] != file:
             problem(edition.question_file[question_id], question_id, "(file)", f"belongs in {file}")
         for field, message in _question_fields(question, translated):
@@ -70,13 +80,16 @@ def edition_problems(english: Bank, edition: Bank, locale: str) -> list[Problem]
         other = edition.skills.get(skill_id)
         if other is None:
             problem("skills.yaml", skill_id, "(skill)", "missing translation")
-        elif other.category != skill.category:
+            continue
+        stale("skills.yaml", skill, skill_id)
+        if other.category != skill.category:
             problem("skills.yaml", skill_id, "category", f"differs from the English edition ({skill.category.value})")
     for profile_id, profile in english.profiles.items():
         other_profile = edition.profiles.get(profile_id)
         if other_profile is None:
             problem("profiles.yaml", profile_id, "(profile)", "missing translation")
             continue
+        stale("profiles.yaml", profile, profile_id)
         for field in ("targets", "language_target"):
             if getattr(profile, field) != getattr(other_profile, field):
                 problem("profiles.yaml", profile_id, field, "differs from the English edition")
@@ -93,13 +106,16 @@ def edition_problems(english: Bank, edition: Bank, locale: str) -> list[Problem]
         other_path = edition_paths.get(path_id)
         if other_path is None:
             problem("profiles.yaml", path_id, "(career path)", "missing translation")
-        elif (career.from_profile, career.kind) != (other_path.from_profile, other_path.kind):
+            continue
+        stale("profiles.yaml", career, path_id)
+        if (career.from_profile, career.kind) != (other_path.from_profile, other_path.kind):
             problem("profiles.yaml", path_id, "from_profile", "differs from the English edition")
     for module_id, module in english.modules.items():
         other_module = edition.modules.get(module_id)
         if other_module is None:
             problem("training.yaml", module_id, "(module)", "missing translation")
             continue
+        stale("training.yaml", module, module_id)
         for field in ("skill", "level", "hours", "prerequisites"):
             if getattr(module, field) != getattr(other_module, field):
                 problem("training.yaml", module_id, field, "differs from the English edition")
@@ -110,8 +126,9 @@ def edition_problems(english: Bank, edition: Bank, locale: str) -> list[Problem]
 
 def missing_reviews(edition: Bank, locale: str) -> list[Problem]:
     """A translated question file is published only after a second, bilingual reader went through it."""
+    files = set(edition.reviews) | {"skills.yaml", "profiles.yaml", "training.yaml"}
     return [
         Problem(f"{locale}/{file}", "(file)", "reviews", "no bilingual review recorded yet")
-        for file, reviews in edition.reviews.items()
-        if len(reviews) < 2
+        for file in sorted(files)
+        if len(edition.reviews.get(file, ())) < 2
     ]

@@ -10,12 +10,15 @@ are the English ones by construction. `python -m quiz check` then holds the edit
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import BaseModel
 
 # The top-level lists whose items carry an `id` and text to translate.
 ITEM_LISTS = ("skills", "profiles", "career_paths", "modules", "questions")
@@ -60,6 +63,14 @@ def export_sheet(document: dict[str, Any]) -> Sheet:
     return {str(item["id"]): dict(_text_paths(item)) for item in _items(document)}
 
 
+def fingerprint(item: BaseModel) -> str:
+    """A short hash of an English item's text: a translation records it, so an English edit that leaves
+    the structure alone (a reworded option, a fixed explanation) still shows up as a stale translation."""
+    texts = _text_paths(item.model_dump(mode="json", exclude_none=True))
+    digest = hashlib.sha256(json.dumps(sorted(texts), ensure_ascii=False).encode("utf-8"))
+    return digest.hexdigest()[:16]
+
+
 def _set_path(item: dict[str, Any], path: str, value: str) -> None:
     *parents, last = path.split(".")
     node: Any = item
@@ -68,8 +79,11 @@ def _set_path(item: dict[str, Any], path: str, value: str) -> None:
     node[last] = value
 
 
-def apply_sheet(english: dict[str, Any], sheet: Sheet, reviews: list[dict[str, Any]]) -> dict[str, Any]:
-    """The translated document: the English structure with the sheet's strings, and its own reviews."""
+def apply_sheet(
+    english: dict[str, Any], sheet: Sheet, reviews: list[dict[str, Any]], fingerprints: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """The translated document: the English structure with the sheet's strings, its own reviews, and
+    the fingerprint of the English text each item was translated from."""
     expected = export_sheet(english)
     faults = []
     for item_id, fields in expected.items():
@@ -92,7 +106,26 @@ def apply_sheet(english: dict[str, Any], sheet: Sheet, reviews: list[dict[str, A
     for item in _items(translated):
         for path, text in sheet.get(str(item["id"]), {}).items():
             _set_path(item, path, str(text).strip())
+    if fingerprints:
+        translated["translated_from"] = {
+            item_id: fingerprints[item_id] for item_id in expected if item_id in fingerprints
+        }
     return translated
+
+
+def english_fingerprints(document: dict[str, Any]) -> dict[str, str]:
+    """The fingerprint of every item of an English content document, read through its model."""
+    from quiz.content.models import CareerPath, Module, Profile, Question, Skill
+
+    models: dict[str, type[BaseModel]] = {
+        "skills": Skill, "profiles": Profile, "career_paths": CareerPath, "modules": Module, "questions": Question
+    }  # fmt: skip
+    return {
+        str(item["id"]): fingerprint(models[list_name].model_validate(item))
+        for list_name in ITEM_LISTS
+        for item in document.get(list_name) or []
+        if isinstance(item, dict) and "id" in item
+    }
 
 
 class _ContentDumper(yaml.SafeDumper):
