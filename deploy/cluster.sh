@@ -9,7 +9,8 @@
 #
 # Settings (environment): DATABASE_URL (default: the machine's PostgreSQL, database devready),
 # DEVREADY_PORT (nginx, default 8500), DEVREADY_APP_PORT (first app port, default 8511),
-# DEVREADY_PROCESSES (default 2), DEVREADY_CLUSTER_DIR (pid files, logs, nginx.conf; default data/cluster).
+# DEVREADY_PROCESSES (default 2), DEVREADY_CLUSTER_DIR (pid files, logs, nginx.conf; default data/cluster),
+# DEVREADY_APP_SCRIPT (what each process runs, default serve.py; bench/load.py runs its trivial baseline page so).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 PY="${PYTHON:-$ROOT/.venv/bin/python}"
@@ -18,6 +19,7 @@ RUN_DIR="${DEVREADY_CLUSTER_DIR:-$ROOT/data/cluster}"
 PORT="${DEVREADY_PORT:-8500}"
 APP_PORT="${DEVREADY_APP_PORT:-8511}"
 N="${DEVREADY_PROCESSES:-2}"
+APP_SCRIPT="${DEVREADY_APP_SCRIPT:-serve.py}"
 export DATABASE_URL="${DATABASE_URL:-postgresql+psycopg://127.0.0.1:5432/devready}"
 export DEVREADY_MODE=hosted
 mkdir -p "$RUN_DIR"
@@ -47,7 +49,7 @@ start() {
   for i in $(seq 1 "$N"); do
     port=$((APP_PORT + i - 1))
     if alive "$RUN_DIR/app-$i.pid"; then continue; fi
-    (cd "$ROOT" && exec "$PY" -m streamlit run serve.py --server.headless true --server.address 127.0.0.1 \
+    (cd "$ROOT" && exec "$PY" -m streamlit run "$APP_SCRIPT" --server.headless true --server.address 127.0.0.1 \
       --server.port "$port" --browser.gatherUsageStats false) >>"$RUN_DIR/app-$i.log" 2>&1 &
     echo $! >"$RUN_DIR/app-$i.pid"
   done
