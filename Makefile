@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages the tests use: a browser for the UI tests, interpreters for executable answer keys.
-TEST_TOOLS := /usr/sbin/nginx:nginx /usr/bin/chromium:chromium /usr/bin/php:php-cli /usr/bin/ruby:ruby /usr/bin/node:nodejs /usr/bin/java:default-jdk-headless /usr/bin/git:git
+TEST_TOOLS := /usr/sbin/nginx:nginx /usr/bin/chromium:chromium /usr/bin/php:php-cli /usr/bin/ruby:ruby /usr/bin/node:nodejs /usr/bin/npm:npm /usr/bin/java:default-jdk-headless /usr/bin/git:git
 
 .PHONY: run test check lint bench clean system-packages cluster cluster-stop
 
@@ -47,7 +47,12 @@ lint: $(VENV)/.dev-installed
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
 
-test: $(VENV)/.dev-installed system-packages
+# axe-core for the accessibility tests, from the npm registry, pinned by package-lock.json.
+node_modules/.installed: package.json package-lock.json | system-packages
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(VENV)/.dev-installed system-packages node_modules/.installed
 	$(PY) -m quiz check
 	$(PY) -m ruff check .
 	$(PY) -m mypy
@@ -63,6 +68,8 @@ bench: $(VENV)/.bench-installed
 	$(PY) bench/adaptive.py
 	$(PY) bench/validity.py
 	$(PY) bench/coldstart.py
+	$(PY) bench/faults.py
+	$(PY) bench/load.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from app_pages.context import (
+    apply_accessible_style,
     choose_locale,
     hosted_mode,
     learner_id,
@@ -20,6 +21,7 @@ choose_locale(learner)
 st.set_page_config(page_title=t("app_title"), page_icon="🧭", layout="centered")
 switch_language(learner)
 mark_document_language()
+apply_accessible_style()
 
 account = st.Page("app_pages/account.py", title=t("nav_account"), icon=":material/person:", url_path="account")
 if hosted_mode() and learner is None:

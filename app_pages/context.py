@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+from pathlib import Path
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
@@ -88,6 +89,19 @@ def switch_language(learner: int | None) -> None:
 
 
 SWITCH_KEY = "language_switch"
+
+
+ACCESSIBLE_CSS = Path(__file__).resolve().parent.parent / "web" / "accessible.css"
+
+
+@st.cache_resource(show_spinner=False)
+def _accessible_css() -> str:
+    return ACCESSIBLE_CSS.read_text(encoding="utf-8")
+
+
+def apply_accessible_style() -> None:
+    """Contrast and keyboard fixes on Streamlit's own elements (web/accessible.css)."""
+    st.html(f"<style>{_accessible_css()}</style>")
 
 
 def mark_document_language() -> None:

@@ -63,7 +63,9 @@ def _check(path: Path | None) -> int:
         if not edition_dir(locale, root).is_dir():
             continue
         edition = read_edition(locale, root)
-        problems += [_in_edition(problem, locale) for problem in [*edition.problems, *lint_bank(edition.bank)]]
+        problems += [
+            _in_edition(problem, locale) for problem in [*edition.problems, *lint_bank(edition.bank, translation=True)]
+        ]
         problems += edition_problems(bank, edition.bank, locale) + missing_reviews(edition.bank, locale)
         summary += f"; {locale}: {len(edition.bank.questions)} questions"
     for problem in problems:
@@ -257,7 +259,9 @@ def _translate_export(source: Path) -> int:
     return 0
 
 
-def _translate_apply(source: Path, sheet_path: Path, edition: str, reviewer: str | None, notes: str) -> int:
+def _translate_apply(
+    source: Path, sheet_path: Path, edition: str, reviewer: str | None, notes: str, source_sheet: Path | None
+) -> int:
     """Write `<content>/<edition>/<file>` from the English file and a translated sheet, keeping its reviews."""
     from datetime import date
 
@@ -269,7 +273,8 @@ def _translate_apply(source: Path, sheet_path: Path, edition: str, reviewer: str
         reviews.append({"reviewer": reviewer, "date": date.today(), "notes": notes})
     try:
         english = read_yaml(source)
-        translated = apply_sheet(english, read_yaml(sheet_path) or {}, reviews, english_fingerprints(english))
+        seen = read_yaml(source_sheet) if source_sheet is not None else None
+        translated = apply_sheet(english, read_yaml(sheet_path) or {}, reviews, english_fingerprints(english, seen))
     except SheetError as error:
         print(f"{sheet_path}: the sheet does not fit {source}:\n{error}", file=sys.stderr)
         return 1
@@ -318,11 +323,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     apply.add_argument("--edition", default="fr", help="the edition folder (default: fr)")
     apply.add_argument("--reviewer", default=None, help="record a review of the translated file by this reviewer")
     apply.add_argument("--notes", default="", help="what the review checked")
+    apply.add_argument(
+        "--from",
+        dest="source_sheet",
+        type=Path,
+        default=None,
+        help="the English sheet the translator worked from: items whose English changed since are marked stale",
+    )
     args = parser.parse_args(argv)
     if args.command == "translate":
         if args.action == "export":
             return _translate_export(args.file)
-        return _translate_apply(args.file, args.sheet, args.edition, args.reviewer, args.notes)
+        return _translate_apply(args.file, args.sheet, args.edition, args.reviewer, args.notes, args.source_sheet)
     if args.command == "instructor":
         return _instructor_add(args.name, args.database, args.sso)
     if args.command == "check":

@@ -123,7 +123,7 @@ def test_a_whole_assessment_results_plan_and_progress_in_french_show_no_english_
     at = _answer_every_question(at)
     assert at.title[0].value.startswith(catalogue("fr")["results_title"].split("{")[0].strip())
     assert english_sentences_on(at) == []
-    for page in ["app_pages/plan.py", "app_pages/progress.py"]:
+    for page in ["app_pages/plan.py", "app_pages/progress.py", "app_pages/scoring.py"]:
         at.switch_page(page).run()
         assert not at.exception
         assert english_sentences_on(at) == []

@@ -176,8 +176,9 @@ def test_a_scenario_counts_full_credit_as_the_key_and_no_credit_as_wrong(tmp_pat
         ("It keeps the row for good reasons", []),
         ("Only every any all must none nothing", []),  # precise quantifiers, left out on purpose
         # The French edition is linted with the same rule.
-        ("L'index est toujours utilisé et le plan est garanti", ["toujours", "garanti"]),
-        ("Cela n'arrive pas toujours, et presque jamais en production", []),
+        ("Tout le monde relit, et le plan est garanti", ["tout le monde", "garanti"]),
+        ("La clé contient toujours notre uuid et ne sera jamais réécrite", []),  # "still", "not ever"
+        ("Ce n'est pas garanti, et presque impossible en production", []),
         ("Une personne de l'équipe relit la pull request", []),  # « personne » also means "a person"
     ],
 )

@@ -62,9 +62,8 @@ ABSOLUTE_WORDS = (
     "impossible",
     "completely",
     "entirely",
-    # The same claims in the French edition (« personne » is left out: it also means "a person").
-    "toujours",
-    "jamais",
+    # The same claims in the French edition. Left out: « personne » (also "a person"), « toujours » (also
+    # "still": « contient toujours notre uuid ») and « jamais » (« ne … jamais » also renders "not ever").
     "à jamais",
     "définitivement",
     "tout le monde",
@@ -112,7 +111,7 @@ def significant_words(text: str) -> set[str]:
 def _explains_the_key(question: Question) -> bool:
     explanation = question.explanation.lower()
     if KINDS[question.kind].fixed_options:
-        return bool(re.search(r"\b(true|false)\b", explanation))
+        return bool(re.search(r"\b(true|false|vrai|faux)\b", explanation))
     for text in question.correct_texts:
         key_words = significant_words(text)
         if key_words:
@@ -227,14 +226,21 @@ def lint_question(question: Question, file: str) -> list[Problem]:
     return problems
 
 
-def lint_bank(bank: Bank) -> list[Problem]:
+def lint_bank(bank: Bank, translation: bool = False) -> list[Problem]:
+    """Every tell in the bank. A `translation` (an edition mirroring the English bank) is not held to the
+    absolute-word rule: which options rest on an absolute is the English question's design, settled on
+    the English words, and French says "still" and "not ever" with « toujours » and « jamais »."""
     problems: list[Problem] = []
     longest_by_skill: dict[str, list[bool]] = defaultdict(list)
     allowed = {item.id for item in bank.lint_allow.absolute_distractors}
     for question_id, question in bank.questions.items():
         file = bank.question_file[question_id]
         problems.extend(lint_question(question, file))
-        absolute = _absolute_problem(question, file)
+        if translation:
+            absolute = None
+            allowed.discard(question_id)
+        else:
+            absolute = _absolute_problem(question, file)
         if absolute is not None and question_id not in allowed:
             problems.append(absolute)
         elif absolute is None and question_id in allowed:

@@ -66,9 +66,13 @@ def export_sheet(document: dict[str, Any]) -> Sheet:
 def fingerprint(item: BaseModel) -> str:
     """A short hash of an English item's text: a translation records it, so an English edit that leaves
     the structure alone (a reworded option, a fixed explanation) still shows up as a stale translation."""
-    texts = _text_paths(item.model_dump(mode="json", exclude_none=True))
-    digest = hashlib.sha256(json.dumps(sorted(texts), ensure_ascii=False).encode("utf-8"))
-    return digest.hexdigest()[:16]
+    return text_fingerprint(dict(_text_paths(item.model_dump(mode="json", exclude_none=True))))
+
+
+def text_fingerprint(fields: dict[str, str]) -> str:
+    """The fingerprint of an item's text fields, as a sheet lists them (`export_sheet`)."""
+    pairs = sorted((path, " ".join(str(text).split())) for path, text in fields.items())
+    return hashlib.sha256(json.dumps(pairs, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
 
 
 def _set_path(item: dict[str, Any], path: str, value: str) -> None:
@@ -113,19 +117,33 @@ def apply_sheet(
     return translated
 
 
-def english_fingerprints(document: dict[str, Any]) -> dict[str, str]:
-    """The fingerprint of every item of an English content document, read through its model."""
+def english_fingerprints(document: dict[str, Any], source_sheet: Sheet | None = None) -> dict[str, str]:
+    """The fingerprint of every item of an English content document, read through its model. With the
+    English sheet the translator worked from, an item whose English changed since is marked stale
+    instead, so `quiz check` asks for it to be translated again."""
     from quiz.content.models import CareerPath, Module, Profile, Question, Skill
 
     models: dict[str, type[BaseModel]] = {
         "skills": Skill, "profiles": Profile, "career_paths": CareerPath, "modules": Module, "questions": Question
     }  # fmt: skip
-    return {
-        str(item["id"]): fingerprint(models[list_name].model_validate(item))
-        for list_name in ITEM_LISTS
-        for item in document.get(list_name) or []
-        if isinstance(item, dict) and "id" in item
-    }
+    current = export_sheet(document)
+    fingerprints = {}
+    for list_name in ITEM_LISTS:
+        for item in document.get(list_name) or []:
+            if not (isinstance(item, dict) and "id" in item):
+                continue
+            item_id = str(item["id"])
+            seen = (source_sheet or {}).get(item_id)
+            if source_sheet is not None and (
+                seen is None or text_fingerprint(seen) != text_fingerprint(current[item_id])
+            ):
+                fingerprints[item_id] = STALE
+            else:
+                fingerprints[item_id] = fingerprint(models[list_name].model_validate(item))
+    return fingerprints
+
+
+STALE = "translated-from-older-english"
 
 
 class _ContentDumper(yaml.SafeDumper):

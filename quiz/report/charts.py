@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from plotly.basedatatypes import BaseTraceType
 
 from quiz.content.bank import Bank
-from quiz.messages import day, plotly_separators, t
+from quiz.messages import day, number, plotly_separators, t
 from quiz.report.attempt_result import AttemptResult
 from quiz.report.history import level_series
 from quiz.report.planning import Plan
@@ -78,6 +78,11 @@ def gap_chart(result: AttemptResult, bank: Bank) -> go.Figure:
             y=[_skill_label(bank, gap.skill_id) for gap in gaps],
             orientation="h",
             marker_color=colours,
+            # Colour is never the only cue: each bar also says in words which side of the target it is.
+            text=[
+                t("chart_gap_short" if gap.size > 0 else "chart_gap_above", gap=number(abs(gap.size))) for gap in gaps
+            ],
+            textposition="auto",
             error_x={
                 "type": "data",
                 "array": [round(gap.estimate.se, 2) for gap in gaps if gap.estimate],
@@ -107,6 +112,8 @@ def calibration_chart(result: AttemptResult) -> go.Figure:
             x=labels,
             y=shares,
             marker_color=colours,
+            # The warning colour also gets a hatch, for readers who cannot tell the colours apart.
+            marker_pattern_shape=["x" if colour == VERMILLION else "" for colour in colours],
             text=[
                 t("chart_calibration_label", share=share, count=row.answers)
                 for share, row in zip(shares, rows, strict=True)
