@@ -114,3 +114,64 @@ def test_every_page_has_no_wcag_violation_in_either_language(browser_page: Any, 
         found += violations(page, f"{locale} {name}")
     (ARTIFACTS / f"a11y-{locale}.txt").write_text("\n".join(found), encoding="utf-8")
     assert found == []
+
+
+def _tab_to(page: Any, test: str, limit: int = 80) -> None:
+    """Press Tab until the focused element passes `test` (a JS expression over `el`)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(() => {{ const el = document.activeElement; return !!el && ({test}); }})()"):
+            return
+    raise AssertionError(f"Tab never reached an element where {test}")
+
+
+def _focus_is_visible(page: Any) -> bool:
+    """The focused element draws a focus indicator (an outline or a box shadow)."""
+    return bool(
+        page.evaluate(
+            "(() => { const s = getComputedStyle(document.activeElement);"
+            " return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none'; })()"
+        )
+    )
+
+
+def test_a_whole_assessment_in_french_with_the_keyboard_alone(browser_page: Any) -> None:
+    if not (DEFAULT_CONTENT_DIR / "fr").is_dir():
+        pytest.skip("no French edition of the bank in this checkout")
+    page = browser_page
+    words = catalogue("fr")
+    page.get_by_text(catalogue("en")["home_title"]).wait_for()
+    _settled(page)
+    _tab_to(page, f"el.getAttribute('aria-label') === {json.dumps(catalogue('en')['language_label'])}")
+    page.keyboard.type("Fran")
+    page.keyboard.press("Enter")
+    page.get_by_text(words["home_title"]).wait_for()
+    _settled(page)
+    quick = words["length_quick"].format(count=15)
+    _tab_to(page, "el.type === 'radio' && !!el.closest('.st-key-length')")
+    for _ in range(3):  # the length group starts on "standard": arrow to "quick"
+        if page.evaluate("document.activeElement.closest('label').innerText").strip() == quick:
+            break
+        page.keyboard.press("ArrowLeft")
+    _tab_to(page, f"el.tagName === 'BUTTON' && el.innerText.trim() === {json.dumps(words['start_button'])}")
+    assert _focus_is_visible(page)
+    page.keyboard.press("Enter")
+    answered = 0
+    while (position := _question_number(page, words)) is not None:
+        number, total = position
+        _settled(page)
+        _tab_to(page, f"!!el.closest('.st-key-choice-{number - 1}, .st-key-opt-{number - 1}-0')")
+        page.keyboard.press("Space")
+        _tab_to(page, f"!!el.closest('.st-key-confidence-{number - 1}')")
+        page.keyboard.press("Space")
+        _tab_to(page, f"el.tagName === 'BUTTON' && el.innerText.trim() === {json.dumps(words['submit_button'])}")
+        assert _focus_is_visible(page)
+        page.keyboard.press("Enter")
+        answered += 1
+        if number == total:
+            break
+        page.get_by_text(words["question_number"].format(number=number + 1, total=total)).wait_for()
+    page.get_by_text(words["results_title"].split("{")[0].strip()).first.wait_for()
+    assert answered == total
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "keyboard-fr-results.png"), full_page=True)
