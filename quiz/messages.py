@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import os
 import string
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -30,6 +32,8 @@ _FRENCH_MONTHS = (
 )  # fmt: skip
 
 _locale_source: Callable[[], str | None] | None = None
+# A request served outside a Streamlit session (the sign-in form) names its reader's language here.
+_request_locale: ContextVar[str | None] = ContextVar("request_locale", default=None)
 
 
 @cache
@@ -61,7 +65,28 @@ def set_locale_source(source: Callable[[], str | None] | None) -> None:
     _locale_source = source
 
 
+@contextmanager
+def using_locale(locale: str | None) -> Iterator[None]:
+    """Within the block, sentences follow `locale` (when supported) whatever the session says."""
+    token = _request_locale.set(supported(locale))
+    try:
+        yield
+    finally:
+        _request_locale.reset(token)
+
+
+def locale_of_request(accept_language: str | None) -> str | None:
+    """The first supported language of an Accept-Language header (`fr-FR,fr;q=0.9,en;q=0.8` → `fr`)."""
+    for part in (accept_language or "").split(","):
+        language = supported(part.split(";")[0].strip())
+        if language:
+            return language
+    return None
+
+
 def current_locale() -> str:
+    if _request_locale.get():
+        return str(_request_locale.get())
     chosen = _locale_source() if _locale_source is not None else None
     return supported(chosen) or supported(os.environ.get("DEVREADY_LOCALE")) or DEFAULT_LOCALE
 

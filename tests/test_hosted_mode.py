@@ -111,3 +111,27 @@ def test_sign_out_everywhere_ends_the_sessions_of_every_browser() -> None:
     assert phone.title[0].value == "Your account" and phone.tabs  # signed out: the sign-in tabs again
     laptop.run()
     assert [tab.label for tab in laptop.tabs] == ["Sign in", "Create an account"]
+
+
+def test_the_sign_in_form_speaks_the_browsers_language() -> None:
+    import asyncio
+
+    from starlette.requests import Request
+
+    from quiz.messages import catalogue
+    from web.session_cookie import show_forms
+
+    def form_for(accept_language: str) -> str:
+        scope = {
+            "type": "http",
+            "method": "GET",
+            "path": "/session/sign-in",
+            "query_string": b"",
+            "headers": [(b"accept-language", accept_language.encode())],
+        }
+        return bytes(asyncio.run(show_forms(Request(scope))).body).decode()
+
+    french = form_for("fr-FR,fr;q=0.9,en;q=0.8")
+    assert '<html lang="fr">' in french and catalogue("fr")["signin_button"] in french
+    english = form_for("de-DE,en;q=0.5")
+    assert '<html lang="en">' in english and catalogue("en")["signin_button"] in english

@@ -68,3 +68,14 @@ def test_a_session_choice_wins_over_the_process_default(monkeypatch: pytest.Monk
         assert t("nav_results") == catalogue("fr")["nav_results"]
     finally:
         set_locale_source(None)
+
+
+def test_a_request_outside_a_session_speaks_its_browser_language() -> None:
+    from quiz.messages import locale_of_request, using_locale
+
+    assert locale_of_request("fr-FR,fr;q=0.9,en;q=0.8") == "fr"
+    assert locale_of_request("de-DE,de;q=0.9,en;q=0.5") == "en"
+    assert locale_of_request(None) is None
+    with using_locale("fr"):
+        assert t("account_title") == catalogue("fr")["account_title"]
+    assert t("account_title") == catalogue("en")["account_title"]

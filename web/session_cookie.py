@@ -14,7 +14,9 @@ of our own sentences, never an echo of what was posted.
 
 from __future__ import annotations
 
+import functools
 import os
+from collections.abc import Awaitable, Callable
 from functools import cache
 from html import escape
 from urllib.parse import quote, urlsplit
@@ -25,7 +27,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from quiz.messages import t
+from quiz.messages import current_locale, locale_of_request, t, using_locale
 from quiz.report.offline_report import REPORT_STYLE
 from quiz.store.accounts import SESSION_LIFETIME, AccountError, session_learner, sign_in, sign_up
 from quiz.store.database import Store
@@ -70,7 +72,7 @@ def _is_https(request: Request) -> bool:
 
 def _page(title: str, body: str, status: int = 200) -> HTMLResponse:
     html = (
-        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html><html lang="{current_locale()}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)}</title><style>{REPORT_STYLE} form {{ margin: 1rem 0 2rem; }}"
         f" label {{ display: block; margin-top: .8rem; font-weight: 600; }}"
@@ -137,10 +139,23 @@ async def _fields(request: Request) -> dict[str, str] | None:
     return {key: str(form.get(key) or "") for key in ("name", "password", "next")}
 
 
+def _in_reader_language(handler: Callable[[Request], Awaitable[Response]]) -> Callable[[Request], Awaitable[Response]]:
+    """The forms speak the browser's language (Accept-Language), as the app's first page does."""
+
+    @functools.wraps(handler)
+    async def wrapped(request: Request) -> Response:
+        with using_locale(locale_of_request(request.headers.get("accept-language"))):
+            return await handler(request)
+
+    return wrapped
+
+
+@_in_reader_language
 async def show_forms(request: Request) -> Response:
     return _page(t("account_title"), _forms(_safe_next(request.query_params.get("next"))))
 
 
+@_in_reader_language
 async def post_sign_in(request: Request) -> Response:
     if not _same_origin(request):
         return _page(t("account_title"), escape(t("session_cross_site")), status=403)
@@ -155,6 +170,7 @@ async def post_sign_in(request: Request) -> Response:
     return _signed_in(request, signed.token, next_path)
 
 
+@_in_reader_language
 async def post_sign_up(request: Request) -> Response:
     if not _same_origin(request):
         return _page(t("account_title"), escape(t("session_cross_site")), status=403)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from quiz.content.bank import Bank
-from quiz.messages import day, t
+from quiz.messages import current_locale, day, t
 from quiz.report.cohort_charts import cohort_heatmap, cohort_trend
 from quiz.report.cohort_tables import gap_rows, item_rows, learner_rows
 from quiz.report.cohort_view import MIN_SHARING_LEARNERS, CohortView
@@ -19,7 +19,7 @@ def render_cohort_report(view: CohortView, bank: Bank) -> str:
     title = t("cohort_report_title", name=cohort.name)
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
+        f'<html lang="{current_locale()}"><head><meta charset="utf-8">',
         f"<title>{e(title)}</title><style>{REPORT_STYLE}</style></head><body>",
         f"<h1>{e(title)}</h1>",
         f'<p class="muted">{e(t("cohort_summary", role=bank.profiles[cohort.profile_id].title, start=day(cohort.starts_on), end=day(cohort.ends_on)))}</p>',

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 
 from quiz.content.bank import Bank
 from quiz.measure.scoring import MIN_ANSWERS_FOR_LEVEL
-from quiz.messages import day, t
+from quiz.messages import current_locale, day, t
 from quiz.report import charts
 from quiz.report.attempt_result import AttemptResult
 from quiz.report.result_tables import Row, decision_notes, decision_rows, skill_rows
@@ -52,7 +52,7 @@ def render_report(result: AttemptResult, bank: Bank) -> str:
     e = escape
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
+        f'<html lang="{current_locale()}"><head><meta charset="utf-8">',
         f"<title>{e(t('report_title', role=profile.title))}</title>",
         f"<style>{REPORT_STYLE}</style></head><body>",
         f"<h1>{e(t('report_title', role=profile.title))}</h1>",
