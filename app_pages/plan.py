@@ -62,4 +62,5 @@ if bank.career_paths:
     st.subheader(t("careers_title"))
     st.caption(t("careers_help"))
     for career in bank.career_paths:
-        st.markdown(f"**{career.title}** ({t('career_' + career.kind)}): {career.description}")
+        kind = t("career_" + career.kind)
+        st.markdown(t("career_line", title=career.title, kind=kind, description=career.description))

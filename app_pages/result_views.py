@@ -58,7 +58,8 @@ def review_entries(attempt_id: str, locale: str, _result: AttemptResult) -> list
         warning = " ⚠️" if item.position in flagged else ""
         warning += " (" + t("rapid_guess_mark") + ")" if question.id in rapid else ""
         skill = bank.skills[item.skill_id].name
-        label = f"{mark}{warning} {item.position + 1}. {skill}: {question.prompt.splitlines()[0][:90]}"
+        first_line = question.prompt.splitlines()[0][:90]
+        label = f"{mark}{warning} " + t("review_label", number=item.position + 1, skill=skill, prompt=first_line)
         lines = [question.prompt]
         if question.code:
             lines.append(f"```{question.language or 'text'}\n{question.code.rstrip()}\n```")
