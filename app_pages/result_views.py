@@ -7,6 +7,7 @@ in the core: `quiz/report/attempt_result.py` (the result), `result_tables.py` (i
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pandas as pd
@@ -43,6 +44,26 @@ def skill_table(attempt_id: str, locale: str, _result: AttemptResult) -> pa.Tabl
     return pa.Table.from_pandas(pd.DataFrame(skill_rows(_result, bank_report().bank)), preserve_index=False)
 
 
+# Markdown autolinks need a ":" (https://), a "." (www.) or an "@" (e-mail); escaped, each renders as itself.
+_NO_AUTOLINK = re.compile(r"([:.@])")
+
+
+def _label_text(prompt: str, limit: int = 90) -> str:
+    """The prompt's first line for an expander label: cut short without leaving a code span open (the
+    rest of the line would turn into Markdown: `$…$` maths, raw tags), and with no autolink."""
+    first = prompt.splitlines()[0]
+    short = first if len(first) <= limit else first[:limit].rstrip()
+    if short.count("`") % 2:
+        short += "`"
+    return _without_autolinks(short) + ("…" if short != first else "")
+
+
+def _without_autolinks(text: str) -> str:
+    """Escape what Markdown would turn into a link, outside code spans (where nothing is linked)."""
+    parts = text.split("`")
+    return "`".join(part if index % 2 else _NO_AUTOLINK.sub(r"\\\1", part) for index, part in enumerate(parts))
+
+
 @st.cache_resource(show_spinner=False, max_entries=64)
 def review_entries(attempt_id: str, locale: str, _result: AttemptResult) -> list[tuple[str, str]]:
     """One expander label and one Markdown body per answer: few elements, so reruns stay fast. The
@@ -58,7 +79,8 @@ def review_entries(attempt_id: str, locale: str, _result: AttemptResult) -> list
         warning = " ⚠️" if item.position in flagged else ""
         warning += " (" + t("rapid_guess_mark") + ")" if question.id in rapid else ""
         skill = bank.skills[item.skill_id].name
-        first_line = question.prompt.splitlines()[0][:90]
+        # An expander's label is its button: a URL autolinked inside it would nest a link in a button.
+        first_line = _label_text(question.prompt)
         label = f"{mark}{warning} " + t("review_label", number=item.position + 1, skill=skill, prompt=first_line)
         lines = [question.prompt]
         if question.code:

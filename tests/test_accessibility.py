@@ -57,7 +57,7 @@ def violations(page: Any, where: str) -> list[str]:
         page.add_script_tag(path=str(AXE))
     found = page.evaluate(
         "async (rules) => (await axe.run(document, {runOnly: {type: 'tag', values: rules}})).violations"
-        ".map(v => ({id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))",
+        ".map(v => ({id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 3).map(n => n.html.slice(0, 300))}))",
         RULES,
     )
     return [f"{where}: {v['id']} ({v['impact']}): {v['help']} at {json.dumps(v['targets'])}" for v in found]
