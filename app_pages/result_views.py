@@ -14,10 +14,12 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from app_pages.context import bank_report
+from app_pages.context import bank_report, edition_report, languages
+from quiz.content.models import Question
 from quiz.messages import t
 from quiz.report import charts
 from quiz.report.attempt_result import AttemptResult, answer_key_markdown
+from quiz.report.chosen_text import chosen_as_shown
 from quiz.report.literal_text import literal_markdown
 from quiz.report.planning import Plan, build_plan
 from quiz.report.result_tables import decision_rows, skill_rows
@@ -64,6 +66,17 @@ def _without_autolinks(text: str) -> str:
     return "`".join(part if index % 2 else _NO_AUTOLINK.sub(r"\\\1", part) for index, part in enumerate(parts))
 
 
+def _other_editions(question_id: str, locale: str) -> list[Question]:
+    """The same question in the other languages: where an answer given in one of them is found."""
+    found = []
+    for other in languages():
+        if other != locale:
+            question = edition_report(other).bank.questions.get(question_id)
+            if question is not None:
+                found.append(question)
+    return found
+
+
 @st.cache_resource(show_spinner=False, max_entries=64)
 def review_entries(attempt_id: str, locale: str, _result: AttemptResult) -> list[tuple[str, str]]:
     """One expander label and one Markdown body per answer: few elements, so reruns stay fast. The
@@ -85,7 +98,8 @@ def review_entries(attempt_id: str, locale: str, _result: AttemptResult) -> list
         lines = [question.prompt]
         if question.code:
             lines.append(f"```{question.language or 'text'}\n{question.code.rstrip()}\n```")
-        answer = literal_markdown("; ".join(response.chosen)) if response and response.chosen else t("skipped")
+        chosen = chosen_as_shown(question, response.chosen, _other_editions(question.id, locale)) if response else []
+        answer = literal_markdown("; ".join(chosen)) if chosen else t("skipped")
         lines.append(f"{t('your_answer')} {answer}")
         if response and response.confidence:
             lines.append(f"*{t('you_said', confidence=t(f'confidence_{response.confidence}'))}*")

@@ -127,3 +127,34 @@ def test_a_whole_assessment_results_plan_and_progress_in_french_show_no_english_
         at.switch_page(page).run()
         assert not at.exception
         assert english_sentences_on(at) == []
+
+
+def test_an_attempt_taken_in_french_is_reviewed_in_english_with_the_english_options(two_editions: Path) -> None:
+    at = _in_french(AppTest.from_file(APP, default_timeout=60).run())
+    at.button(key=f"FormSubmitter:settings-{catalogue('fr')['start_button']}").click()
+    at = _answer_every_question(at.run())
+    assert any("FR " in expander.proto.label for expander in at.expander)
+    at.sidebar.selectbox(key="language_switch").set_value("en")
+    at = at.run()
+    at.switch_page("app_pages/results.py").run()
+    assert not at.exception
+    bodies = " ".join(markdown.value for markdown in at.markdown)
+    answers = bodies.split(catalogue("en")["your_answer"])[1:]
+    assert answers and not any(answer.strip().startswith("FR") for answer in answers)
+
+
+def test_a_chosen_option_is_found_by_its_position_in_the_other_edition() -> None:
+    from quiz.content.models import Question
+    from quiz.report.chosen_text import chosen_as_shown
+
+    def ask(*texts: str) -> Question:
+        options = [{"text": text, "correct": index == 0} for index, text in enumerate(texts)]
+        return Question.model_validate(
+            {"id": "q", "kind": "single", "difficulty": 1, "prompt": "?", "options": options,
+             "explanation": "x", "reference": {"title": "r"}}
+        )  # fmt: skip
+
+    english, french = ask("Yes", "No"), ask("Oui", "Non")
+    assert chosen_as_shown(english, ["Non"], [french]) == ["No"]
+    assert chosen_as_shown(french, ["Yes"], [english]) == ["Oui"]
+    assert chosen_as_shown(english, ["something else"], [french]) == ["something else"]

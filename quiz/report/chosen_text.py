@@ -1,0 +1,25 @@
+"""A learner's answer as the question says it now, whichever edition they answered in.
+
+Responses store the option texts the learner saw. Editions mirror each other option by option (the
+parity check), so an answer given in French is found by its position in the French question and shown
+with the English option at the same position when the attempt is reviewed in English, and back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from quiz.content.models import Question
+
+
+def chosen_as_shown(question: Question, chosen: Sequence[str], other_editions: Iterable[Question]) -> list[str]:
+    current = [option.text for option in question.choices]
+    others = [[option.text for option in other.choices] for other in other_editions]
+    shown = []
+    for text in chosen:
+        if text in current:
+            shown.append(text)
+            continue
+        positions = [texts.index(text) for texts in others if text in texts]
+        shown.append(current[positions[0]] if positions and positions[0] < len(current) else text)
+    return shown
