@@ -5,6 +5,9 @@ taken with the keyboard alone, in French."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +18,7 @@ from quiz.content.bank import DEFAULT_CONTENT_DIR
 from quiz.messages import catalogue
 from tests.conftest import ci_requires
 from tests.test_browser import ARTIFACTS, CHROMIUM, _settled, server  # noqa: F401  (the app server fixture)
+from tests.test_session_reload import hosted_server  # noqa: F401  (serve.py in hosted mode)
 
 ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -175,3 +179,61 @@ def test_a_whole_assessment_in_french_with_the_keyboard_alone(browser_page: Any)
     assert answered == total
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "keyboard-fr-results.png"), full_page=True)
+
+
+@pytest.mark.parametrize("locale", ["en", "fr"])
+def test_the_hosted_pages_have_no_wcag_violation_in_either_language(
+    hosted_server: Any,  # noqa: F811
+    locale: str,
+    tmp_path: Path,
+) -> None:
+    """The sign-in form, the account and cohorts pages, and an instructor's cohorts and dashboard pages,
+    in the language the browser asks for."""
+    if locale != "en" and not (DEFAULT_CONTENT_DIR / locale).is_dir():
+        pytest.skip(f"no {locale} edition of the bank in this checkout")
+    if not Path(CHROMIUM).exists() or not AXE.exists():
+        ci_requires(f"Debian's Chromium at {CHROMIUM} and axe-core at {AXE} (make test installs both)")
+    from playwright.sync_api import sync_playwright
+
+    url, _ = hosted_server
+    words = catalogue(locale)
+    found: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        page = browser.new_context(viewport={"width": 1100, "height": 1000}, locale=f"{locale}-FR").new_page()
+        page.set_default_timeout(60_000)
+        page.goto(f"{url}/results")  # signed out: the sign-in form, then back to this page
+        page.locator("#signup-name").wait_for()
+        assert page.evaluate("document.documentElement.lang") == locale
+        page.add_script_tag(path=str(AXE))
+        found += [
+            f"{locale} sign-in form: {v['id']}: {v['help']}"
+            for v in page.evaluate(
+                "async (rules) => (await axe.run(document, {runOnly: {type: 'tag', values: rules}})).violations", RULES
+            )
+        ]
+        page.locator("#signup-name").fill(f"a11y-{locale}")
+        page.locator("#signup-password").fill("correct horse battery staple")
+        page.get_by_role("button", name=words["signup_button"]).click()
+        page.locator("[data-testid='stSidebarNav']").get_by_text(words["nav_results"]).wait_for()
+        for path in ("account", "cohorts"):
+            page.goto(f"{url}/{path}")
+            page.locator("h1").first.wait_for()
+            found += violations(page, f"{locale} {path}")
+        # The same person made an instructor, as a bootcamp makes its first one (python -m quiz instructor add).
+        subprocess.run(
+            [sys.executable, "-m", "quiz", "instructor", "add", f"a11y-{locale}"],
+            env={**os.environ, "DEVREADY_DATA_DIR": str(tmp_path / "data"), "DEVREADY_MODE": "hosted"},
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+        for path in ("cohorts", "dashboard"):
+            page.goto(f"{url}/{path}")
+            page.locator("h1").first.wait_for()
+            found += violations(page, f"{locale} instructor {path}")
+        browser.close()
+    assert found == []
