@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.test_accessibility import violations
 from tests.test_session_reload import ARTIFACTS, PASSWORD, _free_port, _start, _stop, context  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -38,11 +39,18 @@ def test_the_dashboard_of_a_cohort_of_30_draws_every_part(context, tmp_path: Pat
         assert sharing.locator("[data-testid='stMetricValue']").inner_text() == "30"
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "dashboard-30-learners.png"))
+        found = violations(page, "en dashboard-overview")  # WCAG 2.1 AA, as on every page
         page.get_by_text("Week by week", exact=True).click()
         page.get_by_role("heading", name="Readiness week by week").wait_for()
         page.locator("[data-testid='stPlotlyChart']").first.wait_for()
         page.screenshot(path=str(ARTIFACTS / "dashboard-30-learners-trend.png"))
+        found += violations(page, "en dashboard-trend")
         page.get_by_text("Question health", exact=True).click()
         page.get_by_role("heading", name="Question health in this cohort").wait_for()
+        found += violations(page, "en dashboard-questions")
+        page.get_by_text("Learners", exact=True).click()
+        page.locator("[data-testid='stPlotlyChart']").first.wait_for()
+        found += violations(page, "en dashboard-learners")
+        assert found == []
     finally:
         _stop(server)
