@@ -144,6 +144,7 @@ with st.form("new_cohort", clear_on_submit=True):
     languages = st.multiselect(
         t("cohort_languages"),
         sorted(bank.language_skills),
+        placeholder=t("choose_options"),
         default=["python"] if "python" in bank.language_skills else [],
         format_func=lambda s: bank.skills[s].name,
         key="new_cohort_languages",

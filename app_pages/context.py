@@ -77,6 +77,10 @@ def switch_language(learner: int | None) -> None:
     def remember() -> None:
         chosen = st.session_state[SWITCH_KEY]
         st.session_state[LOCALE_KEY] = chosen
+        # A choice widget keeps its value as the label it showed: in the other language no option has
+        # that label, so these widgets start again from their defaults, worded in the new language.
+        for key in WORDED_CHOICES:
+            st.session_state.pop(key, None)
         if learner is not None:
             from quiz.store.preferences import remember_locale
 
@@ -89,6 +93,10 @@ def switch_language(learner: int | None) -> None:
 
 
 SWITCH_KEY = "language_switch"
+WORDED_CHOICES = (
+    "profile", "languages", "length", "focus", "adaptive", "dashboard_section",
+    "compare_a", "compare_b", "report_attempt", "progress_skill",
+)  # fmt: skip
 
 
 ACCESSIBLE_CSS = Path(__file__).resolve().parent.parent / "web" / "accessible.css"

@@ -60,6 +60,7 @@ with st.form("settings"):
     )
     languages = st.multiselect(
         t("setting_languages"),
+        placeholder=t("choose_options"),
         options=language_ids,
         default=language_ids[:1],
         format_func=lambda skill: bank.skills[skill].name,
@@ -76,6 +77,7 @@ with st.form("settings"):
     )
     focus = st.multiselect(
         t("setting_focus"),
+        placeholder=t("choose_options"),
         options=other_skills,
         format_func=lambda skill: bank.skills[skill].name,
         key="focus",
