@@ -29,26 +29,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.load import DATABASE_URL, cluster, fresh_database, sign_in, stored_answers  # noqa: E402
-from bench.streamlit_client import ProtocolError, StreamlitClient, choose, tick, trigger  # noqa: E402
+from bench.load import answer_states, bench_session, cluster, fresh_database, sign_in, stored_answers  # noqa: E402
+from bench.streamlit_client import ProtocolError, StreamlitClient, choose, trigger  # noqa: E402
 
 BASE = "http://127.0.0.1:8700"
 LEARNERS = 50
 THINK_S = 3.0
-
-
-def answer_states(client: StreamlitClient, submit_label: str = "Submit answer") -> list:
-    states = []
-    choices = client.page.find("choice-")
-    if choices:
-        choice_id, radio = choices[0]
-        states.append(choose(choice_id, random.choice(list(radio.options))))
-    else:
-        states.append(tick(random.choice(client.page.find("opt-"))[0]))
-    confidence_id, confidence = client.page.find("confidence-")[0]
-    states.append(choose(confidence_id, random.choice(list(confidence.options))))
-    submit = next(w for w in client.page.widgets if "FormSubmitter:answer-" in w and w.endswith(submit_label))
-    return [*states, trigger(submit)]
 
 
 async def open_page(cookie: str) -> StreamlitClient:
@@ -148,11 +134,9 @@ async def double_submit() -> tuple[int, list[str]]:
 def stored_rows_of_first_question(name: str) -> int:
     from sqlalchemy import func, select
 
-    from quiz.store.database import Store
     from quiz.store.tables import AttemptRow, LearnerRow, ResponseRow
 
-    store = Store.open(DATABASE_URL)
-    with store.transaction() as session:
+    with bench_session() as session:
         count = session.scalar(
             select(func.count())
             .select_from(ResponseRow)
@@ -160,25 +144,21 @@ def stored_rows_of_first_question(name: str) -> int:
             .join(LearnerRow, LearnerRow.id == AttemptRow.learner_id)
             .where(LearnerRow.name == name, ResponseRow.position == 0)
         )
-    store.engine.dispose()
     return int(count or 0)
 
 
 def unfinished_attempts() -> int:
     from sqlalchemy import func, select
 
-    from quiz.store.database import Store
     from quiz.store.tables import AttemptRow, LearnerRow
 
-    store = Store.open(DATABASE_URL)
-    with store.transaction() as session:
+    with bench_session() as session:
         count = session.scalar(
             select(func.count())
             .select_from(AttemptRow)
             .join(LearnerRow, LearnerRow.id == AttemptRow.learner_id)
             .where(LearnerRow.name < f"load-{LEARNERS:04d}", AttemptRow.finished_at.is_(None))
         )
-    store.engine.dispose()
     return int(count or 0)
 
 

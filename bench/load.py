@@ -27,11 +27,14 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from sqlalchemy.orm import Session
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -84,6 +87,21 @@ async def sign_in(base: str, name: str) -> str:
         return f"devready_session={token}" + (f"; devready_affinity={affinity}" if affinity else "")
 
 
+def answer_states(client: StreamlitClient) -> list[WidgetState]:
+    """A random answer to the question on screen, a random confidence, and the submit."""
+    states = []
+    choices = client.page.find("choice-")
+    if choices:
+        choice_id, radio = choices[0]
+        states.append(choose(choice_id, random.choice(list(radio.options))))
+    else:
+        states.append(tick(random.choice(client.page.find("opt-"))[0]))
+    confidence_id, confidence = client.page.find("confidence-")[0]
+    states.append(choose(confidence_id, random.choice(list(confidence.options))))
+    submit = next(w for w in client.page.widgets if "FormSubmitter:answer-" in w and w.endswith("Submit answer"))
+    return [*states, trigger(submit)]
+
+
 async def devready_learner(base: str, name: str, think: float, tally: Tally, stop: asyncio.Event) -> None:
     client = StreamlitClient(base, await sign_in(base, name))
     await client.connect()
@@ -97,19 +115,7 @@ async def devready_learner(base: str, name: str, think: float, tally: Tally, sto
             )
             while client.page.has("confidence-") and not stop.is_set():
                 await asyncio.sleep(think * random.uniform(0.75, 1.25))
-                states = []
-                choices = client.page.find("choice-")
-                if choices:
-                    choice_id, radio = choices[0]
-                    states.append(choose(choice_id, random.choice(list(radio.options))))
-                else:
-                    states.append(tick(random.choice(client.page.find("opt-"))[0]))
-                confidence_id, confidence = client.page.find("confidence-")[0]
-                states.append(choose(confidence_id, random.choice(list(confidence.options))))
-                submit = next(
-                    w for w in client.page.widgets if "FormSubmitter:answer-" in w and w.endswith("Submit answer")
-                )
-                seconds = await client.rerun([*states, trigger(submit)])
+                seconds = await client.rerun(answer_states(client))
                 tally.answers.append((time.monotonic(), seconds))
                 tally.acknowledged[name] = tally.acknowledged.get(name, 0) + 1
                 tally.first_answer.setdefault(name, time.monotonic())
@@ -238,36 +244,43 @@ def cluster(action: str, processes: int, script: str, run_dir: Path) -> None:
     subprocess.run(["bash", str(ROOT / "deploy" / "cluster.sh"), action], env=env, check=True, capture_output=True)
 
 
+@contextmanager
+def bench_session() -> Iterator[Session]:
+    """One transaction on the bench's own database (migrated on first use), closed with its pool."""
+    from quiz.store.database import Store
+
+    store = Store.open(DATABASE_URL)
+    try:
+        with store.transaction() as session:
+            yield session
+    finally:
+        store.engine.dispose()
+
+
 def fresh_database(learners: int) -> None:
     """A database of its own, with the learners' accounts made up front (the bench measures sign-in, not sign-up)."""
     subprocess.run(["dropdb", "-h", "127.0.0.1", "--if-exists", DATABASE], check=True)
     subprocess.run(["createdb", "-h", "127.0.0.1", DATABASE], check=True)
     from quiz.store.accounts import _hasher
-    from quiz.store.database import Store
     from quiz.store.tables import LearnerRow
 
-    store = Store.open(DATABASE_URL)
     password_hash = _hasher.hash(PASSWORD)  # one hash for all: hashing 600 passwords here would only cost time
-    with store.transaction() as session:
+    with bench_session() as session:
         session.add_all(LearnerRow(name=f"load-{i:04d}", password_hash=password_hash) for i in range(learners))
-    store.engine.dispose()
 
 
 def stored_answers() -> dict[str, int]:
     from sqlalchemy import func, select
 
-    from quiz.store.database import Store
     from quiz.store.tables import AttemptRow, LearnerRow, ResponseRow
 
-    store = Store.open(DATABASE_URL)
-    with store.transaction() as session:
+    with bench_session() as session:
         rows = session.execute(
             select(LearnerRow.name, func.count(ResponseRow.question_id))
             .join(AttemptRow, AttemptRow.learner_id == LearnerRow.id)
             .join(ResponseRow, ResponseRow.attempt_id == AttemptRow.id)
             .group_by(LearnerRow.name)
         ).all()
-    store.engine.dispose()
     return {str(name): int(count) for name, count in rows}
 
 
