@@ -16,7 +16,7 @@ from app_pages.context import (
 from quiz.messages import set_locale_source, t
 
 set_locale_source(session_locale)  # every sentence, number and date below follows this session's language
-learner = signed_in_learner() if hosted_mode() else learner_id()
+learner = signed_in_learner(verify=True) if hosted_mode() else learner_id()
 choose_locale(learner)
 st.set_page_config(page_title=t("app_title"), page_icon="🧭", layout="centered")
 switch_language(learner)

@@ -67,6 +67,12 @@ def _forget_attempt() -> None:
     st.session_state.pop(IN_PROGRESS_KEY, None)
 
 
+# What the submit callback leaves for the script run that follows it: a message key, or the attempt
+# finished in another tab.
+NOTICE_KEY = "answer_notice"
+CLOSED = "attempt_closed"
+
+
 def _store_answer(
     attempt: Attempt,
     question_id: str,
@@ -78,22 +84,47 @@ def _store_answer(
 ) -> bool:
     """Write the answer now (it is committed before the page moves on), then update the kept copy.
 
-    False, with the reason on screen, when it was not stored: the page then stays where it is, with
-    the learner's choice still selected.
+    False, with the reason left in NOTICE_KEY, when it was not stored: the page then stays where it
+    is, with the learner's choice still selected.
     """
     try:
         answer = store().record_answer(attempt.id, question_id, position, chosen, score, confidence, seconds)
     except AttemptClosed:
         _forget_attempt()  # a stale copy: another tab finished this attempt
-        st.warning(t("attempt_closed"))
-        st.page_link("app_pages/results.py", label=t("go_results"), icon=":material/insights:")
-        st.stop()
+        st.session_state[NOTICE_KEY] = CLOSED
+        return False
     except OperationalError:
-        st.error(t("answer_not_saved"), icon=":material/cloud_off:")
+        st.session_state[NOTICE_KEY] = "answer_not_saved"
         return False
     others = tuple(r for r in attempt.responses if r.question_id != question_id)
     st.session_state[IN_PROGRESS_KEY] = replace(attempt, responses=(*others, answer))
     return True
+
+
+def _submit(attempt: Attempt, question: Question, position: int, ordered: list[str], skipped: bool) -> None:
+    """The submit and skip buttons' callback. It runs before the script, so the run that follows
+    already shows the next question: one script run per answer, not two."""
+    state = st.session_state
+    if KINDS[question.kind].answering is Answering.SEVERAL:
+        picked = [text for index, text in enumerate(ordered) if state.get(f"opt-{position}-{index}")]
+    else:
+        choice = state.get(f"choice-{position}")
+        picked = [choice] if choice is not None else []
+    confidence = state.get(f"confidence-{position}")
+    if not skipped and not picked:
+        state[NOTICE_KEY] = "error_pick_answer"
+        return
+    if not skipped and confidence is None:
+        state[NOTICE_KEY] = "error_pick_confidence"
+        return
+    chosen = [] if skipped else picked
+    shown_key = f"shown-{attempt.id}-{position}"
+    seconds = round(time.monotonic() - state[shown_key], 1) if shown_key in state else None
+    score = score_answer(question, chosen)
+    if _store_answer(attempt, question.id, position, chosen, score, None if skipped else confidence, seconds):
+        state.pop(shown_key, None)
+        if attempt.quiz.settings.practice:
+            state[FEEDBACK_KEY] = (attempt.id, question.id)
 
 
 def _show_question(question: Question, position: int, total: int) -> None:
@@ -127,6 +158,12 @@ def _feedback(attempt: Attempt, question_id: str) -> None:
         st.session_state.pop(FEEDBACK_KEY, None)
         st.rerun()
 
+
+if st.session_state.get(NOTICE_KEY) == CLOSED:
+    st.session_state.pop(NOTICE_KEY)
+    st.warning(t("attempt_closed"))
+    st.page_link("app_pages/results.py", label=t("go_results"), icon=":material/insights:")
+    st.stop()
 
 attempt = _load_attempt()
 if attempt is None:
@@ -180,6 +217,10 @@ question = bank.questions.get(item.question_id)
 if question is None:  # the question was removed from the bank since the attempt started
     if _store_answer(attempt, item.question_id, position, [], SKIP_CREDIT, None, None):
         st.rerun()
+    if st.session_state.get(NOTICE_KEY) == CLOSED:
+        st.rerun()  # the run that follows says so
+    st.session_state.pop(NOTICE_KEY, None)
+    st.error(t("answer_not_saved"), icon=":material/cloud_off:")
     st.stop()
 assert question is not None
 
@@ -195,11 +236,11 @@ ordered = [choices[index].text for index in item.option_order]
 
 with st.form(f"answer-{attempt.id}-{position}", clear_on_submit=False):
     if KINDS[question.kind].answering is Answering.SEVERAL:
-        picked = [text for index, text in enumerate(ordered) if st.checkbox(text, key=f"opt-{position}-{index}")]
+        for index, text in enumerate(ordered):
+            st.checkbox(text, key=f"opt-{position}-{index}")
     else:
-        choice = st.radio(t("your_answer_label"), ordered, index=None, key=f"choice-{position}")
-        picked = [choice] if choice is not None else []
-    confidence = st.radio(
+        st.radio(t("your_answer_label"), ordered, index=None, key=f"choice-{position}")
+    st.radio(
         t("confidence_label"),
         CONFIDENCE_LEVELS,
         index=None,
@@ -208,21 +249,14 @@ with st.form(f"answer-{attempt.id}-{position}", clear_on_submit=False):
         key=f"confidence-{position}",
     )
     submit_col, skip_col = st.columns([1, 1])
-    submitted = submit_col.form_submit_button(t("submit_button"), type="primary")
-    skipped = skip_col.form_submit_button(t("skip_button"))
+    answer = (attempt, question, position, ordered)
+    submit_col.form_submit_button(t("submit_button"), type="primary", on_click=_submit, args=(*answer, False))
+    skip_col.form_submit_button(t("skip_button"), on_click=_submit, args=(*answer, True))
 
-if submitted and not picked:
-    st.error(t("error_pick_answer"))
-elif submitted and confidence is None:
-    st.error(t("error_pick_confidence"))
-elif submitted or skipped:
-    chosen = [] if skipped else picked
-    seconds = round(time.monotonic() - st.session_state[shown_key], 1)
-    score = score_answer(question, chosen)
-    if _store_answer(attempt, question.id, position, chosen, score, None if skipped else confidence, seconds):
-        st.session_state.pop(shown_key, None)
-        if attempt.quiz.settings.practice:
-            st.session_state[FEEDBACK_KEY] = (attempt.id, question.id)
-        st.rerun()
+notice = st.session_state.pop(NOTICE_KEY, None)
+if notice == "answer_not_saved":
+    st.error(t("answer_not_saved"), icon=":material/cloud_off:")
+elif notice:
+    st.error(t(notice))
 
 st.caption(t("assessment_footer"))

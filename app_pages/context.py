@@ -166,20 +166,42 @@ def sso_signed_in() -> bool:
     return hosted_mode() and sso_configured() and bool(st.user.is_logged_in)
 
 
-def signed_in_learner() -> int | None:
-    """In hosted mode, the learner of this browser session's valid sign-in, if any: through the
-    identity provider, or with a name and password."""
-    from quiz.store.accounts import session_learner, sso_learner
+VERIFIED_KEY = "verified_sign_in"  # (credential, learner, instructor): what app.py found this run
 
-    if sso_signed_in():
-        subject = str(st.user.get("sub") or "")
+
+def _verified_sign_in(verify: bool) -> tuple[int | None, bool]:
+    """In hosted mode, the learner of this browser session's valid sign-in (through the identity
+    provider, or with a name and password) and whether they teach.
+
+    app.py asks with `verify=True` at the start of every script run, so the store is asked once per
+    run; the page and the widget callbacks of that run reuse its answer for the same credential (a
+    sign-in or sign-out in this tab changes the credential, and so asks the store again).
+    """
+    from quiz.store.accounts import session_holder, sso_learner
+    from quiz.store.cohorts import is_instructor
+
+    subject = str(st.user.get("sub") or "") if sso_signed_in() else ""
+    credential = f"sso:{subject}" if subject else session_token()
+    verified = st.session_state.get(VERIFIED_KEY)
+    if not verify and verified is not None and verified[0] == credential:
+        return verified[1], verified[2]
+    learner: int | None
+    if subject:
         email = st.user.get("email")
-        if subject:
-            return sso_learner(store(), subject, str(email) if email and st.user.get("email_verified", True) else None)
-    learner = session_learner(store(), session_token())
-    if learner is None:
-        st.session_state.pop(TOKEN_KEY, None)
-    return learner
+        learner = sso_learner(store(), subject, str(email) if email and st.user.get("email_verified", True) else None)
+        instructor = is_instructor(store(), learner)
+    else:
+        holder = session_holder(store(), credential)
+        if holder is None:
+            st.session_state.pop(TOKEN_KEY, None)
+        learner, instructor = (holder.learner, holder.instructor) if holder else (None, False)
+    st.session_state[VERIFIED_KEY] = (credential, learner, instructor)
+    return learner, instructor
+
+
+def signed_in_learner(*, verify: bool = False) -> int | None:
+    """In hosted mode, the learner of this browser session's valid sign-in, if any."""
+    return _verified_sign_in(verify)[0]
 
 
 def learner_id() -> int:
@@ -318,10 +340,8 @@ def signed_in_instructor() -> int | None:
     """In hosted mode, the signed-in learner if they have the instructor role."""
     if not hosted_mode():
         return None
-    from quiz.store.cohorts import is_instructor
-
-    learner = signed_in_learner()
-    return learner if is_instructor(store(), learner) else None
+    learner, instructor = _verified_sign_in(verify=False)
+    return learner if instructor else None
 
 
 @st.cache_resource(show_spinner=False, max_entries=20_000)

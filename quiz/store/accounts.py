@@ -29,7 +29,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from quiz.store.cohorts import forget_learner
+from quiz.store.cohorts import INSTRUCTOR, forget_learner
 from quiz.store.database import LOCAL_LEARNER, Store
 from quiz.store.tables import AttemptRow, LearnerRow, ResponseRow, SessionRow, SignInThrottleRow, as_utc, utc_now
 
@@ -184,19 +184,43 @@ def _purge_stale_rows(session: Session, now: datetime) -> None:
     )
 
 
-def session_learner(store: Store, token: str | None, now: datetime | None = None) -> int | None:
-    """The learner a session token belongs to, or None if unknown or expired."""
+@dataclass(frozen=True)
+class SessionHolder:
+    """Whom a valid session token belongs to, and whether they teach."""
+
+    learner: int
+    instructor: bool
+
+
+def session_holder(store: Store, token: str | None, now: datetime | None = None) -> SessionHolder | None:
+    """The sign-in behind a session token, or None if unknown or expired (an expired one is deleted).
+
+    One Core query for the learner and their role: hosted mode asks it on every page view and answer.
+    """
     if not token:
         return None
     now = now or utc_now()
-    with store.transaction() as session:
-        row = session.get(SessionRow, _token_hash(token))
-        if row is None:
-            return None
-        if (as_utc(row.expires_at) or now) <= now:
-            session.delete(row)
-            return None
-        return row.learner_id
+    token_hash = _token_hash(token)
+    query = (
+        select(SessionRow.learner_id, SessionRow.expires_at, LearnerRow.role)
+        .join(LearnerRow, LearnerRow.id == SessionRow.learner_id)
+        .where(SessionRow.token_hash == token_hash)
+    )
+    with store.engine.connect() as connection:
+        row = connection.execute(query).first()
+    if row is None:
+        return None
+    if (as_utc(row.expires_at) or now) <= now:
+        with store.transaction() as session:
+            session.execute(delete(SessionRow).where(SessionRow.token_hash == token_hash))
+        return None
+    return SessionHolder(row.learner_id, row.role == INSTRUCTOR)
+
+
+def session_learner(store: Store, token: str | None, now: datetime | None = None) -> int | None:
+    """The learner a session token belongs to, or None if unknown or expired."""
+    holder = session_holder(store, token, now)
+    return holder.learner if holder else None
 
 
 SSO_SUFFIX = " (sso)"  # a space and brackets: no password account name can end so (see _NAME)
