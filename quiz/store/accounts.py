@@ -206,7 +206,8 @@ def session_holder(store: Store, token: str | None, now: datetime | None = None)
         .join(LearnerRow, LearnerRow.id == SessionRow.learner_id)
         .where(SessionRow.token_hash == token_hash)
     )
-    with store.engine.connect() as connection:
+    # Autocommit: one read needs no BEGIN and ROLLBACK, two network round trips fewer on every run.
+    with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         row = connection.execute(query).first()
     if row is None:
         return None
