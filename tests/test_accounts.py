@@ -16,8 +16,10 @@ from quiz.store.accounts import (
     FREE_FAILURES,
     SESSION_LIFETIME,
     AccountError,
+    SessionHolder,
     SignInLocked,
     delete_account,
+    session_holder,
     session_learner,
     sign_in,
     sign_out,
@@ -61,6 +63,19 @@ def test_the_right_password_opens_a_session_for_that_learner(store: Store) -> No
     learner = sign_up(store, "ada", PASSWORD)
     signed = sign_in(store, "ada", PASSWORD, now=NOW)
     assert session_learner(store, signed.token, now=NOW + timedelta(hours=1)) == learner
+
+
+def test_one_read_of_a_session_says_who_holds_it_and_whether_they_teach(store: Store) -> None:
+    from quiz.store.cohorts import make_instructor
+
+    learner = sign_up(store, "ada", PASSWORD)
+    signed = sign_in(store, "ada", PASSWORD, now=NOW)
+    assert session_holder(store, signed.token, now=NOW) == SessionHolder(learner, instructor=False)
+    make_instructor(store, "ada")
+    assert session_holder(store, signed.token, now=NOW) == SessionHolder(learner, instructor=True)
+    assert session_holder(store, "not a token", now=NOW) is None
+    assert session_holder(store, signed.token, now=NOW + SESSION_LIFETIME) is None  # expired, and deleted
+    assert session_holder(store, signed.token, now=NOW) is None
 
 
 def test_a_wrong_password_and_an_unknown_name_give_the_same_error(store: Store) -> None:
