@@ -82,17 +82,26 @@ def switch_language(learner: int | None) -> None:
         for key in WORDED_CHOICES:
             st.session_state.pop(key, None)
         if learner is not None:
+            from sqlalchemy.exc import OperationalError
+
             from quiz.store.preferences import remember_locale
 
-            remember_locale(store(), learner, chosen)
+            try:
+                remember_locale(store(), learner, chosen)
+            except OperationalError:
+                # The database is away: the page still switches, for this session; the next switch saves it.
+                st.session_state[LOCALE_NOT_SAVED_KEY] = True
 
     st.session_state[SWITCH_KEY] = current_locale()
     st.sidebar.selectbox(
         t("language_label"), offered, format_func=LANGUAGE_NAMES.__getitem__, key=SWITCH_KEY, on_change=remember
     )
+    if st.session_state.pop(LOCALE_NOT_SAVED_KEY, False):
+        st.sidebar.caption(t("language_not_saved"))
 
 
 SWITCH_KEY = "language_switch"
+LOCALE_NOT_SAVED_KEY = "language_not_saved"
 WORDED_CHOICES = (
     "profile", "languages", "length", "focus", "adaptive", "dashboard_section",
     "compare_a", "compare_b", "report_attempt", "progress_skill",

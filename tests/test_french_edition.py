@@ -87,6 +87,26 @@ def test_the_choice_is_remembered_for_the_learner_in_a_new_session(two_editions:
     assert again.title[0].value == catalogue("fr")["home_title"]
 
 
+def test_a_switch_while_the_database_is_away_still_switches_and_says_it_was_not_saved(
+    two_editions: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    import quiz.store.preferences
+
+    def unreachable(*args: object, **kwargs: object) -> None:
+        raise OperationalError("UPDATE learners", {}, ConnectionRefusedError("connection refused"))
+
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    monkeypatch.setattr(quiz.store.preferences, "remember_locale", unreachable)
+    at = _in_french(at)
+    assert not at.exception
+    assert at.title[0].value == catalogue("fr")["home_title"]  # this visit is in French...
+    assert [c.value for c in at.sidebar.caption] == [catalogue("fr")["language_not_saved"]]  # ...and it says so
+    at = at.run()
+    assert not at.sidebar.caption  # said once
+
+
 def test_the_french_bank_is_what_a_french_reader_is_asked(two_editions: Path) -> None:
     at = _in_french(AppTest.from_file(APP, default_timeout=60).run())
     assert at.selectbox(key="profile").options[0].startswith("FR ")
