@@ -15,6 +15,7 @@ from app_pages.context import (
     current_attempt_id,
     learner_id,
     set_current_attempt,
+    sign_in_still_valid,
     store,
 )
 from quiz.content.kinds import KINDS, Answering
@@ -104,6 +105,8 @@ def _store_answer(
 def _submit(attempt: Attempt, question: Question, position: int, ordered: list[str], skipped: bool) -> None:
     """The submit and skip buttons' callback. It runs before the script, so the run that follows
     already shows the next question: one script run per answer, not two."""
+    if not sign_in_still_valid():
+        return  # app.py, next, shows the sign-in page
     state = st.session_state
     if KINDS[question.kind].answering is Answering.SEVERAL:
         picked = [text for index, text in enumerate(ordered) if state.get(f"opt-{position}-{index}")]

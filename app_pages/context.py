@@ -175,7 +175,8 @@ def sso_signed_in() -> bool:
     return hosted_mode() and sso_configured() and bool(st.user.is_logged_in)
 
 
-VERIFIED_KEY = "verified_sign_in"  # (credential, learner, instructor): what app.py found this run
+VERIFIED_KEY = "verified_sign_in"  # (credential, learner, instructor): the latest check against the store
+CHECKED_BY_CALLBACK_KEY = "sign_in_checked_by_callback"
 
 
 def _verified_sign_in(verify: bool) -> tuple[int | None, bool]:
@@ -183,8 +184,9 @@ def _verified_sign_in(verify: bool) -> tuple[int | None, bool]:
     provider, or with a name and password) and whether they teach.
 
     app.py asks with `verify=True` at the start of every script run, so the store is asked once per
-    run; the page and the widget callbacks of that run reuse its answer for the same credential (a
-    sign-in or sign-out in this tab changes the credential, and so asks the store again).
+    run; the page of that run reuses its answer for the same credential (a sign-in or sign-out in this
+    tab changes the credential, and so asks the store again). Widget callbacks run before app.py: one
+    that writes checks first (`sign_in_still_valid`), and app.py then reuses that check.
     """
     from quiz.store.accounts import session_holder, sso_learner
     from quiz.store.cohorts import is_instructor
@@ -192,7 +194,8 @@ def _verified_sign_in(verify: bool) -> tuple[int | None, bool]:
     subject = str(st.user.get("sub") or "") if sso_signed_in() else ""
     credential = f"sso:{subject}" if subject else session_token()
     verified = st.session_state.get(VERIFIED_KEY)
-    if not verify and verified is not None and verified[0] == credential:
+    checked_just_now = verify and st.session_state.pop(CHECKED_BY_CALLBACK_KEY, False)
+    if (checked_just_now or not verify) and verified is not None and verified[0] == credential:
         return verified[1], verified[2]
     learner: int | None
     if subject:
@@ -211,6 +214,16 @@ def _verified_sign_in(verify: bool) -> tuple[int | None, bool]:
 def signed_in_learner(*, verify: bool = False) -> int | None:
     """In hosted mode, the learner of this browser session's valid sign-in, if any."""
     return _verified_sign_in(verify)[0]
+
+
+def sign_in_still_valid() -> bool:
+    """For a widget callback that writes: the sign-in checked against the store now (a session ended
+    from another browser must not write one more answer), and the run that follows reuses the check."""
+    if not hosted_mode():
+        return True
+    learner = _verified_sign_in(verify=True)[0]
+    st.session_state[CHECKED_BY_CALLBACK_KEY] = True
+    return learner is not None
 
 
 def learner_id() -> int:

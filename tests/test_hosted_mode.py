@@ -113,6 +113,22 @@ def test_sign_out_everywhere_ends_the_sessions_of_every_browser() -> None:
     assert [tab.label for tab in laptop.tabs] == ["Sign in", "Create an account"]
 
 
+def test_an_answer_submitted_after_sign_out_everywhere_is_not_stored() -> None:
+    laptop = _signed_up("ada")
+    laptop.switch_page("app_pages/home.py").run()
+    laptop = _start(laptop)
+    laptop.switch_page("app_pages/assessment.py").run()
+    assert _on_question_page(laptop)
+    from quiz.store.accounts import sign_out_everywhere
+
+    store = Store.open()
+    sign_out_everywhere(store, store.learner_id("ada"))  # from another browser, say after a theft
+    laptop = _answer_current(laptop)
+    assert [tab.label for tab in laptop.tabs] == ["Sign in", "Create an account"]
+    attempt = store.unfinished_attempt(store.learner_id("ada"))
+    assert attempt is not None and attempt.answered == 0
+
+
 def test_the_sign_in_form_speaks_the_browsers_language() -> None:
     import asyncio
 
