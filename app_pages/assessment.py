@@ -130,6 +130,15 @@ def _submit(attempt: Attempt, question: Question, position: int, ordered: list[s
             state[FEEDBACK_KEY] = (attempt.id, question.id)
 
 
+def _show_notice() -> None:
+    """What the last submit left to say: why the answer was not stored, or what is missing."""
+    notice = st.session_state.pop(NOTICE_KEY, None)
+    if notice == "answer_not_saved":
+        st.error(t("answer_not_saved"), icon=":material/cloud_off:")
+    elif notice:
+        st.error(t(notice))
+
+
 def _show_question(question: Question, position: int, total: int) -> None:
     skill = bank.skills[bank.skill_of(question.id)]
     st.caption(t("question_meta", skill=skill.name, level=question.difficulty))
@@ -218,12 +227,10 @@ if position is None:
 item = attempt.quiz.items[position]
 question = bank.questions.get(item.question_id)
 if question is None:  # the question was removed from the bank since the attempt started
-    if _store_answer(attempt, item.question_id, position, [], SKIP_CREDIT, None, None):
-        st.rerun()
-    if st.session_state.get(NOTICE_KEY) == CLOSED:
-        st.rerun()  # the run that follows says so
-    st.session_state.pop(NOTICE_KEY, None)
-    st.error(t("answer_not_saved"), icon=":material/cloud_off:")
+    stored = _store_answer(attempt, item.question_id, position, [], SKIP_CREDIT, None, None)
+    if stored or st.session_state.get(NOTICE_KEY) == CLOSED:
+        st.rerun()  # to the next question, or to the page that says the attempt was finished elsewhere
+    _show_notice()
     st.stop()
 assert question is not None
 
@@ -256,10 +263,5 @@ with st.form(f"answer-{attempt.id}-{position}", clear_on_submit=False):
     submit_col.form_submit_button(t("submit_button"), type="primary", on_click=_submit, args=(*answer, False))
     skip_col.form_submit_button(t("skip_button"), on_click=_submit, args=(*answer, True))
 
-notice = st.session_state.pop(NOTICE_KEY, None)
-if notice == "answer_not_saved":
-    st.error(t("answer_not_saved"), icon=":material/cloud_off:")
-elif notice:
-    st.error(t(notice))
-
+_show_notice()
 st.caption(t("assessment_footer"))

@@ -29,7 +29,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.load import answer_states, bench_session, cluster, fresh_database, sign_in, stored_answers  # noqa: E402
+from bench.load import (  # noqa: E402
+    answer_states,
+    bench_session,
+    cluster,
+    fresh_database,
+    running_cluster,
+    sign_in,
+    stored_answers,
+)
 from bench.streamlit_client import ProtocolError, StreamlitClient, choose, trigger  # noqa: E402
 
 BASE = "http://127.0.0.1:8700"
@@ -165,8 +173,7 @@ def unfinished_attempts() -> int:
 def main() -> int:
     run_dir = Path(os.environ.get("DEVREADY_LOAD_DIR", "/tmp/devready-faults"))
     fresh_database(LEARNERS + 1)
-    cluster("start", 2, "serve.py", run_dir)
-    try:
+    with running_cluster(2, "serve.py", run_dir):
         print(f"1. {LEARNERS} learners, 2 app processes behind nginx; one process killed mid-way", flush=True)
         acknowledged, reconnects, errors = asyncio.run(sigkill_scenario(run_dir))
         stored = stored_answers()
@@ -183,8 +190,6 @@ def main() -> int:
         print("2. one learner, two tabs, the same question submitted in both and retried", flush=True)
         rows, double_errors = asyncio.run(double_submit())
         print(f"  rows stored for that question: {rows}; errors: {double_errors or 'none'}")
-    finally:
-        cluster("stop", 2, "serve.py", run_dir)
     print(
         f"sigkill_lost={lost} unfinished={unfinished} results_failed={results_failed} "
         f"double_submit_rows={rows} errors={len(errors) - results_failed + len(double_errors)}"

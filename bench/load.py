@@ -368,6 +368,17 @@ def stored_answers() -> dict[str, int]:
     return {str(name): int(count) for name, count in rows}
 
 
+@contextmanager
+def running_cluster(processes: int, script: str, run_dir: Path) -> Iterator[None]:
+    """The set-up up for the block, and stopped after it whatever happens (its ports freed for the next)."""
+    cluster("start", processes, script, run_dir)
+    try:
+        yield
+    finally:
+        cluster("stop", processes, script, run_dir)
+        time.sleep(1)
+
+
 def sign_in_cost(run_dir: Path, names: list[str]) -> None:
     """Sign-in through the form, measured on its own (one app process, a few at a time): argon2id makes
     each one cost real CPU by design, and a class signs in over minutes, not in the ramp's seconds."""
@@ -384,14 +395,10 @@ def sign_in_cost(run_dir: Path, names: list[str]) -> None:
         await asyncio.gather(*(one(name) for name in names))
         return seconds
 
-    cluster("start", 1, "serve.py", run_dir)
-    try:
+    with running_cluster(1, "serve.py", run_dir):
         cpu_before, started = app_cpu_seconds(run_dir), time.monotonic()
         seconds = asyncio.run(run())
         cpu, wall = app_cpu_seconds(run_dir) - cpu_before, time.monotonic() - started
-    finally:
-        cluster("stop", 1, "serve.py", run_dir)
-        time.sleep(1)
     each = cpu / len(names)
     print(
         f"sign-in through the form, {len(names)} learners {SIGN_IN_AT_ONCE} at a time on 1 process:"
@@ -405,12 +412,8 @@ def measure(
     label: str, processes: int, script: str, learner: Learner, steps: list[int], think: float, run_dir: Path
 ) -> tuple[list[Step], Tally]:
     join_rate = TRIVIAL_JOIN_RATE if script == TRIVIAL_APP else DEVREADY_JOIN_RATE
-    cluster("start", processes, script, run_dir)
-    try:
+    with running_cluster(processes, script, run_dir):
         return asyncio.run(ramp("http://127.0.0.1:8700", learner, steps, think, join_rate, run_dir, label=label))
-    finally:
-        cluster("stop", processes, script, run_dir)
-        time.sleep(1)
 
 
 def main() -> int:

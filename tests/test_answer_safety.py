@@ -69,3 +69,49 @@ def test_a_submit_while_the_database_is_away_says_so_keeps_the_choice_and_works_
     store = Store.open()
     attempt = store.unfinished_attempt(store.learner_id())
     assert attempt is not None and attempt.answered == 1
+
+
+def _remove_next_question_from_the_bank(at: AppTest) -> str:
+    """The bank changed under a running attempt: its next question is gone (the cached bank is the page's)."""
+    from app_pages.context import edition_report
+
+    store = Store.open()
+    attempt = store.unfinished_attempt(store.learner_id())
+    assert attempt is not None
+    position = attempt.next_position()
+    assert position is not None
+    question_id = attempt.quiz.items[position].question_id
+    edition_report("en").bank.questions.pop(question_id)
+    return question_id
+
+
+def test_a_question_removed_from_the_bank_mid_attempt_is_stored_as_skipped_and_the_next_one_shown() -> None:
+    at = _answer_current(_start(AppTest.from_file(APP, default_timeout=60).run()))
+    removed = _remove_next_question_from_the_bank(at)
+    at.run()
+    assert not at.exception
+    assert _question_heading(at).startswith("Question 3 of")
+    store = Store.open()
+    attempt = store.unfinished_attempt(store.learner_id())
+    assert attempt is not None
+    response = attempt.response_for(removed)
+    assert response is not None and response.skipped
+
+
+def test_a_removed_question_while_the_database_is_away_says_so_and_moves_on_once_it_is_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    at = _answer_current(_start(AppTest.from_file(APP, default_timeout=60).run()))
+    _remove_next_question_from_the_bank(at)
+    real = Store.record_answer
+
+    def unreachable(*args: object, **kwargs: object) -> None:
+        raise OperationalError("INSERT INTO responses", {}, ConnectionRefusedError("connection refused"))
+
+    monkeypatch.setattr(Store, "record_answer", unreachable)
+    at.run()
+    assert not at.exception
+    assert "could not be saved" in at.error[0].value
+    monkeypatch.setattr(Store, "record_answer", real)
+    at.run()
+    assert _question_heading(at).startswith("Question 3 of")
