@@ -15,9 +15,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, create_engine, event, select
+from sqlalchemy import Engine, bindparam, cast, create_engine, event, exists, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from quiz.measure.assemble import Quiz, QuizItem
@@ -131,12 +130,9 @@ class Store:
         if self.engine.dialect.name == "sqlite":
             stored = self._write_answer_sqlite(values)
         else:
-            with self.engine.begin() as connection:  # Core, not the ORM: statements built once
-                # FOR SHARE waits for a finish in flight and then sees it; finishing waits for this answer.
-                open_attempt = connection.execute(self._open_attempt, {"attempt_id": attempt_id}).first()
-                if open_attempt is not None:
-                    connection.execute(self._upsert_answer, values)
-                stored = open_attempt is not None
+            # One statement, atomic by itself: autocommit spares the BEGIN and COMMIT round trips.
+            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                stored = connection.execute(self._guarded_upsert, values).first() is not None
         if not stored:
             raise AttemptClosed(attempt_id)
         return answer
@@ -193,21 +189,26 @@ class Store:
             connection.close()
 
     @cached_property
-    def _open_attempt(self) -> Any:
-        return (
+    def _guarded_upsert(self) -> Any:
+        """The answer's upsert, guarded by the attempt being open, in one PostgreSQL statement.
+
+        The guard's FOR SHARE waits for a finish in flight and then sees it (the attempt's new row is
+        checked again), and finishing waits for this answer; a finished attempt writes and returns no row.
+        """
+        table = ResponseRow.__table__
+        still_open = (
             select(AttemptRow.id)
             .where(AttemptRow.id == bindparam("attempt_id"), AttemptRow.finished_at.is_(None))
             .with_for_update(read=True)
         )
-
-    @cached_property
-    def _upsert_answer(self) -> Any:
-        insert = pg_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
-        statement = insert(ResponseRow)
-        return statement.on_conflict_do_update(
+        columns = [table.c[name] for name in self._ANSWER_COLUMNS]
+        row = select(*(cast(bindparam(column.name, type_=column.type), column.type) for column in columns))
+        statement = pg_insert(ResponseRow).from_select(list(self._ANSWER_COLUMNS), row.where(exists(still_open)))
+        upsert = statement.on_conflict_do_update(
             index_elements=["attempt_id", "question_id"],
             set_={key: statement.excluded[key] for key in self._REPLACED_COLUMNS},
         )
+        return upsert.returning(ResponseRow.id)  # a row back when stored (the driver's rowcount is -1 here)
 
     def append_item(self, attempt_id: str, item: QuizItem) -> None:
         """Add the question an adaptive attempt chose next, before it is shown, so a resume shows it again."""
