@@ -38,8 +38,24 @@ _request_locale: ContextVar[str | None] = ContextVar("request_locale", default=N
 
 @cache
 def catalogue(locale: str = DEFAULT_LOCALE) -> dict[str, str]:
+    """Every sentence of `locale` by key. A sentence that counts something may give its forms,
+    `{one: ..., other: ...}`: the catalogue then holds `key` (the `other` form) and `key.one`, and `t`
+    picks by the `count` it is given."""
     data = yaml.safe_load((LOCALES_DIR / f"{locale}.yaml").read_text(encoding="utf-8"))
-    return {str(key): str(value) for key, value in data.items()}
+    sentences: dict[str, str] = {}
+    for key, value in data.items():
+        if isinstance(value, dict):
+            sentences[str(key)] = str(value["other"])
+            sentences[f"{key}.one"] = str(value["one"])
+        else:
+            sentences[str(key)] = str(value)
+    return sentences
+
+
+def plural_form(count: int, locale: str) -> str:
+    """CLDR's plural category of a whole number: French says « 0 réponse, 1 réponse », English "0 answers"."""
+    singular = count in (0, 1) if locale == "fr" else count == 1
+    return "one" if singular else "other"
 
 
 @cache
@@ -139,6 +155,9 @@ class _Formatter(string.Formatter):
 def t(key: str, /, **values: object) -> str:
     """The sentence for `key` in the current locale, with `{placeholders}` filled in."""
     locale = current_locale()
+    count = values.get("count")
+    if isinstance(count, int) and not isinstance(count, bool) and plural_form(count, locale) == "one":
+        key = f"{key}.one" if f"{key}.one" in catalogue(locale) else key
     text = catalogue(locale).get(key) or catalogue(DEFAULT_LOCALE)[key]
     return _Formatter(locale).format(text, **values) if values else text
 

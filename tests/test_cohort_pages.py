@@ -126,7 +126,7 @@ def test_a_cohort_of_four_shows_why_its_figures_are_hidden() -> None:
         _join(f"student{index}", code)
         _take_assessments(f"student{index}", 1, right=0.5, seed=index)
     text = _dashboard_text(teacher)
-    assert "4 learner(s) share their results" in text and "from 5 sharing learners" in text
+    assert "4 learners share their results" in text and "from 5 sharing learners" in text
     assert not teacher.get("plotly_chart") and not teacher.metric
 
 

@@ -79,3 +79,27 @@ def test_a_request_outside_a_session_speaks_its_browser_language() -> None:
     with using_locale("fr"):
         assert t("account_title") == catalogue("fr")["account_title"]
     assert t("account_title") == catalogue("en")["account_title"]
+
+
+def test_a_count_of_one_reads_in_the_singular_in_english(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DEVREADY_LOCALE", "en")
+    assert t("results_when", date="2026-12-04", count=1) == "Assessment of 2026-12-04, 1 answer."
+    assert t("results_when", date="2026-12-04", count=0) == "Assessment of 2026-12-04, 0 answers."
+    assert t("results_when", date="2026-12-04", count=12) == "Assessment of 2026-12-04, 12 answers."
+
+
+def test_french_puts_zero_and_one_in_the_singular(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DEVREADY_LOCALE", "fr")
+    assert t("progress_rapid", count=0) == "0 réponse trop rapide"
+    assert t("progress_rapid", count=1) == "1 réponse trop rapide"
+    assert t("progress_rapid", count=2) == "2 réponses trop rapides"
+
+
+@pytest.mark.parametrize("locale", sorted(p.stem for p in LOCALES_DIR.glob("*.yaml")))
+def test_a_counted_sentence_gives_both_forms_or_none(locale: str) -> None:
+    """A sentence with forms has both, in every language: a missing `one` would fall back silently."""
+    words = catalogue(locale)
+    for key in words:
+        if key.endswith(".one"):
+            assert key.removesuffix(".one") in words
+    assert {k for k in words if k.endswith(".one")} == {k for k in catalogue("en") if k.endswith(".one")}

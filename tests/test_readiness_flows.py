@@ -80,5 +80,5 @@ def test_answers_given_in_one_second_each_are_flagged_and_do_not_count() -> None
     at = _take(_start(AppTest.from_file(APP, default_timeout=120).run()), "key", 1.0, random.Random(4))
     note = next(w.value for w in at.warning if "too fast to have been read" in w.value)
     total = len(Store.open().latest_finished_attempt(1).responses)  # type: ignore[union-attr]
-    assert note.startswith(f"{total} answer(s) came too fast")
+    assert note.startswith(f"{total} answers came too fast")
     assert not at.metric  # no answer counted: nothing to estimate, so no readiness figure
