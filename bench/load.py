@@ -274,7 +274,9 @@ async def ramp(
         if not step.held:
             break
     stop.set()
-    await asyncio.wait(tasks, timeout=120)
+    # Learners stop between answers; one still waiting for an overloaded server gives up here, and its
+    # answer, never acknowledged, counts neither as acknowledged nor as lost.
+    await asyncio.wait(tasks, timeout=30)
     for task in tasks:
         task.cancel()
     return results, tally
@@ -437,9 +439,9 @@ def main() -> int:
     # 10 minutes.
     two_steps = ([step for step in steps if step >= held(one)] or steps[-1:])[:3]
     two, two_tally = measure("devready 2proc", 2, "serve.py", devready_learner_, two_steps, args.think, run_dir)
-    # The trivial page holds more than DevReady: two steps, at two and four times DevReady's figure,
-    # bracket the ratio within the 10 minutes.
-    trivial_steps = [2 * held(one), 4 * held(one)] if held(one) else steps
+    # The trivial page holds more than DevReady: two steps, at two and three times DevReady's figure,
+    # bracket the ratio (0.5 or 0.33, and past them it is under 0.33) within the 10 minutes.
+    trivial_steps = [2 * held(one), 3 * held(one)] if held(one) else steps
     trivial, _ = measure("trivial 1proc", 1, TRIVIAL_APP, trivial_learner, trivial_steps, args.think, run_dir)
 
     stored = stored_answers()
