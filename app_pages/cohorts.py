@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import streamlit as st
 
 from app_pages.context import bank_report, hosted_mode, learner_id, signed_in_instructor, store
-from quiz.messages import t
+from quiz.messages import date_entry_format, t
 from quiz.report.literal_text import literal_markdown
 from quiz.store.cohorts import (
     CohortError,
@@ -150,8 +150,9 @@ with st.form("new_cohort", clear_on_submit=True):
         key="new_cohort_languages",
     )
     today = date.today()
-    starts = st.date_input(t("cohort_starts"), value=today, key="new_cohort_starts")
-    ends = st.date_input(t("cohort_ends"), value=today + timedelta(weeks=12), key="new_cohort_ends")
+    typed_as = date_entry_format()
+    starts = st.date_input(t("cohort_starts"), value=today, format=typed_as, key="new_cohort_starts")
+    ends = st.date_input(t("cohort_ends"), value=today + timedelta(weeks=12), format=typed_as, key="new_cohort_ends")
     if st.form_submit_button(t("create_cohort_button"), type="primary"):
         try:
             made = create_cohort(store(), instructor, name, profile_id, languages, starts, ends)  # type: ignore[arg-type]

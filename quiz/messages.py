@@ -128,6 +128,12 @@ def day(value: date | datetime, locale: str | None = None) -> str:
     return value.strftime("%Y-%m-%d")
 
 
+def date_entry_format(locale: str | None = None) -> str:
+    """How a date is typed into a date field (Streamlit's `format`): 04/12/2026 in French, as `day`
+    writes dates in English (2026-12-04) elsewhere."""
+    return "DD/MM/YYYY" if (locale or current_locale()) == "fr" else "YYYY-MM-DD"
+
+
 def moment(value: datetime, locale: str | None = None) -> str:
     """A day and a time: 2026-12-04 14:05, or 4 décembre 2026 à 14 h 05."""
     if (locale or current_locale()) == "fr":

@@ -150,3 +150,13 @@ def test_a_wrong_invite_code_says_so_and_joins_nothing() -> None:
     at.text_input(key="join_code").set_value("not-a-code").run()
     assert "unknown or no longer valid" in at.error[0].value
     assert not [b for b in at.button if b.key == "join_agree"]
+
+
+def test_cohort_dates_are_typed_the_way_the_reader_writes_them() -> None:
+    at = _signed_up("grace")
+    make_instructor(Store.open(), "grace")
+    at.switch_page("app_pages/cohorts.py").run()
+    assert at.date_input(key="new_cohort_starts").proto.format == "YYYY-MM-DD"  # as English dates are shown
+    at.session_state["locale"] = "fr"
+    at.run()
+    assert at.date_input(key="new_cohort_ends").proto.format == "DD/MM/YYYY"  # 04/12/2026 in French
