@@ -208,7 +208,7 @@ class Store:
             index_elements=["attempt_id", "question_id"],
             set_={key: statement.excluded[key] for key in self._REPLACED_COLUMNS},
         )
-        return upsert.returning(ResponseRow.id)  # a row back when stored (the driver's rowcount is -1 here)
+        return upsert.returning(ResponseRow.id)  # a row back when stored: rowcount came back -1 for this statement
 
     def append_item(self, attempt_id: str, item: QuizItem) -> None:
         """Add the question an adaptive attempt chose next, before it is shown, so a resume shows it again."""
