@@ -69,6 +69,7 @@ if uploaded is not None and st.button(t("import_button"), key="import"):
         st.error(t("import_invalid", error=str(error)))
     else:
         imported, skipped = import_attempts(store(), learner, attempts)
-        st.success(t("import_done", imported=imported, skipped=skipped))
+        counts = [t("import_imported", count=imported)] + ([t("import_skipped", count=skipped)] if skipped else [])
+        st.success(" ".join([*counts, t("import_rescored")]))
         if imported:
             st.page_link("app_pages/progress.py", label=t("import_see_history"), icon=":material/timeline:")

@@ -16,6 +16,7 @@ from quiz.content.level_agreement import latest_ratings, level_agreement
 from quiz.content.lint import key_positions, lint_bank
 from quiz.content.models import BlindRating
 from quiz.content.parity import EDITIONS, edition_problems, missing_reviews
+from quiz.messages import counted
 
 if TYPE_CHECKING:
     from quiz.store.recalibrate import ScoredAnswer
@@ -71,7 +72,7 @@ def _check(path: Path | None) -> int:
     for problem in problems:
         print(problem)
     if problems:
-        print(f"FAILED: {len(problems)} problem(s); {summary}", file=sys.stderr)
+        print(f"FAILED: {counted(len(problems), 'problem')}; {summary}", file=sys.stderr)
         return 1
     print(f"OK: {summary}")
     return 0
@@ -152,7 +153,7 @@ def _verify(path: Path | None, only: list[str]) -> int:
     for outcome in outcomes:
         print(outcome)
         failures += not outcome.passed
-    print(f"{'FAILED' if failures else 'OK'}: {failures} wrong or broken key(s)")
+    print(f"{'FAILED' if failures else 'OK'}: {counted(failures, 'wrong or broken key')}")
     return 1 if failures or problems else 0
 
 
@@ -187,10 +188,10 @@ def _calibrate(path: Path | None, database: str | None, min_responses: int, writ
         print(f"Nothing to update: {target} unchanged.")
     else:
         write_calibration(target, run.entries)
-        print(f"Wrote {target}: {len(run.entries)} calibrated item(s).")
+        print(f"Wrote {target}: {counted(len(run.entries), 'calibrated item')}.")
     if len(report.problems) > len(file_problems):
         print(
-            f"Note: {len(report.problems) - len(file_problems)} other problem(s) in the bank; see `python -m quiz check`."
+            f"Note: {counted(len(report.problems) - len(file_problems), 'other problem')} in the bank; see `python -m quiz check`."
         )
     return 0
 

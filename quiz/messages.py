@@ -58,6 +58,11 @@ def plural_form(count: int, locale: str) -> str:
     return "one" if singular else "other"
 
 
+def counted(count: int, noun: str) -> str:
+    """An English count for developer-facing output (the CLI, error details): "1 item", "3 items"."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 @cache
 def _available(locale: str) -> bool:
     return (LOCALES_DIR / f"{locale}.yaml").exists()

@@ -19,6 +19,7 @@ from quiz.measure.assemble import AssessmentSettings, Quiz, QuizItem
 from quiz.measure.calibration import Calibration, calibrate_2pl
 from quiz.measure.irt import guessing_floor, item_parameters
 from quiz.store.database import Store
+from quiz.messages import counted
 from tests.conftest import content, write_content
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,7 +110,7 @@ def test_items_with_enough_responses_are_written_to_calibration_yaml_and_used_by
     assert abs(entry["b"] - 0.0) < 0.5 and 0.8 < entry["a"] < 2.5
     bank = load_bank(content_dir)
     assert item_parameters(bank.questions["sql-l3-0"]) == (entry["a"], entry["b"])
-    assert f"Updated {len(written)} item(s)" in out
+    assert f"Updated {len(written)} items" in out
     assert re.search(r"sql-l3-0 +sql\.yaml +300 +1\.50 → \d\.\d\d +0\.00 → -?\d\.\d\d", out)
 
 
@@ -124,7 +125,7 @@ def test_a_mis_keyed_item_is_named_with_its_file_facility_and_discrimination_and
     # With guessing in the data, a hard item that a third of learners get right by chance can also
     # fall under the discrimination threshold: the mis-keyed item is always among the suspects.
     suspects = re.findall(r"^SUSPECT (\S+) ", out, re.MULTILINE)
-    assert MIS_KEYED in suspects and f"{len(suspects)} suspect item(s)." in out
+    assert MIS_KEYED in suspects and f"{counted(len(suspects), 'suspect item')}." in out
     assert all(s == MIS_KEYED or "-l4-" in s or "-l5-" in s for s in suspects)
     assert MIS_KEYED not in _written(content_dir)
 
@@ -133,7 +134,7 @@ def test_items_with_too_few_responses_keep_their_parameters(
     database: str, content_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _, out, _ = _run(capsys, str(content_dir), "--database", database)
-    assert "15 item(s) with fewer than 200 responses keep their parameters." in out
+    assert "15 items with fewer than 200 responses keep their parameters." in out
     assert not any(question_id.startswith("git-") for question_id in _written(content_dir))
 
 
@@ -147,7 +148,7 @@ def test_only_finished_attempts_that_were_not_abandoned_count(
     database: str, content_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _, out, _ = _run(capsys, str(content_dir), "--database", database, "--dry-run")
-    assert out.startswith(f"Calibration from {PERSONS} finished attempt(s)")
+    assert out.startswith(f"Calibration from {PERSONS} finished attempts")
     assert f"sql: {PERSONS} attempts × 15 items" in out
 
 
@@ -166,7 +167,7 @@ def test_a_diverged_estimate_keeps_the_previous_parameters_and_is_reported(
     monkeypatch.setattr(quiz.store.recalibrate, "calibrate_2pl", first_item_diverges)
     code, out, _ = _run(capsys, str(content_dir), "--database", database)
     assert code == 0
-    assert "Kept, estimate diverged: 2 item(s)" in out
+    assert "Kept, estimate diverged: 2 items" in out
     assert re.search(r"sql-l1-0 \(sql\.yaml\): 300 responses, fitted a .*; keeps a 1\.20, b -1\.80", out)
     written = _written(content_dir)
     assert written["sql-l1-0"] == previous["sql-l1-0"]

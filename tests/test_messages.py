@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from quiz.messages import LOCALES_DIR, catalogue, t
+from quiz.messages import LOCALES_DIR, catalogue, counted, t
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -93,6 +93,12 @@ def test_french_puts_zero_and_one_in_the_singular(monkeypatch: pytest.MonkeyPatc
     assert t("progress_rapid", count=0) == "0 réponse trop rapide"
     assert t("progress_rapid", count=1) == "1 réponse trop rapide"
     assert t("progress_rapid", count=2) == "2 réponses trop rapides"
+
+
+def test_developer_facing_counts_read_in_english_without_brackets() -> None:
+    assert counted(1, "suspect item") == "1 suspect item"
+    assert counted(0, "problem") == "0 problems"
+    assert counted(15, "wrong or broken key") == "15 wrong or broken keys"
 
 
 @pytest.mark.parametrize("locale", sorted(p.stem for p in LOCALES_DIR.glob("*.yaml")))

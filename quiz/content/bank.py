@@ -30,6 +30,7 @@ from quiz.content.models import (
     SkillFile,
     TrainingFile,
 )
+from quiz.messages import counted
 
 T = TypeVar("T", Skill, Module, Profile)
 D = TypeVar("D")
@@ -53,7 +54,7 @@ class InvalidQuestionBank(Exception):
         self.problems = problems
         shown = "\n".join(str(problem) for problem in problems[:20])
         more = f"\n… and {len(problems) - 20} more" if len(problems) > 20 else ""
-        super().__init__(f"{len(problems)} problem(s) in the question bank:\n{shown}{more}")
+        super().__init__(f"{counted(len(problems), 'problem')} in the question bank:\n{shown}{more}")
 
 
 @dataclass(frozen=True)

@@ -5,14 +5,15 @@ from __future__ import annotations
 import math
 
 from quiz.measure.item_health import MIN_DISCRIMINATION, MIN_RESPONSES
+from quiz.messages import counted
 from quiz.store.recalibrate import MAX_RMSD, ItemResult, Outcome, Recalibration
 
 
 def report_lines(run: Recalibration, min_responses: int) -> list[str]:
     """Everything a content author needs to review a calibration run, most actionable first."""
     lines = [
-        f"Calibration from {run.attempts} finished attempt(s), {run.answers} answer(s)"
-        + (f"; {run.ignored} answer(s) to questions no longer in the bank ignored." if run.ignored else "."),
+        f"Calibration from {counted(run.attempts, 'finished attempt')}, {counted(run.answers, 'answer')}"
+        + (f"; {counted(run.ignored, 'answer')} to questions no longer in the bank ignored." if run.ignored else "."),
     ]
     for fit in run.fits:
         state = "converged" if fit.converged else "DID NOT CONVERGE"
@@ -25,7 +26,7 @@ def report_lines(run: Recalibration, min_responses: int) -> list[str]:
         lines += _kept(run.with_outcome(outcome), outcome)
     few = run.with_outcome(Outcome.FEW_RESPONSES)
     if few:
-        lines.append(f"{len(few)} item(s) with fewer than {min_responses} responses keep their parameters.")
+        lines.append(f"{counted(len(few), 'item')} with fewer than {min_responses} responses keep their parameters.")
     lines += _health(run.items)
     return lines
 
@@ -35,7 +36,7 @@ def _updated(items: list[ItemResult], min_responses: int) -> list[str]:
         return [f"No item updated (an update needs at least {min_responses} responses and a sound fit)."]
     shift = sum(item.fitted[1] - item.old[1] for item in items) / len(items)
     lines = [
-        f"Updated {len(items)} item(s) (mean change in b {shift:+.2f}; a large shift for a whole skill says "
+        f"Updated {counted(len(items), 'item')} (mean change in b {shift:+.2f}; a large shift for a whole skill says "
         "the learners differ from the level scale, not the items):",
         f"  {'question':<28}{'file':<26}{'n':>6}   {'a old → new':<16}{'b old → new':<16}{'RMSD':>6}",
     ]
@@ -54,7 +55,7 @@ def _kept(items: list[ItemResult], outcome: Outcome) -> list[str]:
         title = f"Kept, fits the 2PL badly (RMSD above {MAX_RMSD:.2f}): review the item"
     else:
         title = f"Kept, {outcome.value}"
-    lines = [f"{title}: {len(items)} item(s)"]
+    lines = [f"{title}: {counted(len(items), 'item')}"]
     for item in items:
         lines.append(
             f"  {item.question_id} ({item.file}): {item.responses} responses, "
@@ -82,7 +83,7 @@ def _health(items: tuple[ItemResult, ...]) -> list[str]:
             f"SUSPECT {item.question_id} ({item.file}): facility {_number(item.health.facility)}, "
             f"discrimination {_number(item.health.discrimination)}: check its answer key"
         )
-    lines.append(f"{len(suspects)} suspect item(s).")
+    lines.append(f"{counted(len(suspects), 'suspect item')}.")
     return lines
 
 

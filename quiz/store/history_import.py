@@ -23,6 +23,7 @@ from quiz.content.bank import Bank
 from quiz.content.kinds import KINDS, Answering
 from quiz.measure.assemble import AssessmentSettings, Length, Quiz, QuizItem
 from quiz.measure.scoring import SKIP_CREDIT, score_answer
+from quiz.messages import counted
 from quiz.store.attempt import Attempt, Response
 
 MAX_FILE_BYTES = 8 * 1024 * 1024  # a learner's whole history is far smaller (500 attempts ≈ 3 MB)
@@ -142,7 +143,7 @@ def _where(location: tuple[int | str, ...]) -> str:
 def _refuse(faults: list[str]) -> None:
     shown = "; ".join(faults[:MAX_FAULTS_SHOWN])
     more = f" (and {len(faults) - MAX_FAULTS_SHOWN} more)" if len(faults) > MAX_FAULTS_SHOWN else ""
-    raise InvalidExport(f"{len(faults)} problem(s), nothing was imported: {shown}{more}")
+    raise InvalidExport(f"{counted(len(faults), 'problem')}, nothing was imported: {shown}{more}")
 
 
 def _aware(moment: datetime) -> datetime:
