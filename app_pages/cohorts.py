@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import streamlit as st
 
 from app_pages.context import bank_report, hosted_mode, learner_id, signed_in_instructor, store
-from quiz.messages import date_entry_format, t
+from quiz.messages import date_entry_format, day, t
 from quiz.report.literal_text import literal_markdown
 from quiz.store.cohorts import (
     CohortError,
@@ -37,7 +37,7 @@ learner = learner_id()
 
 def _summary(profile_id: str, start: date, end: date) -> dict[str, str]:
     role = bank.profiles[profile_id].title if profile_id in bank.profiles else profile_id
-    return {"role": role, "start": start.isoformat(), "end": end.isoformat()}
+    return {"role": role, "start": day(start), "end": day(end)}
 
 
 st.subheader(t("join_title"))
@@ -118,12 +118,12 @@ for cohort in taught:
             st.code(f"{base}/cohorts?join={cohort.invite_code}", language=None)
         else:
             st.info(t("invite_revoked"))
-        renew_col, revoke_col = st.columns(2)
         try:
-            if renew_col.button(t("renew_code_button"), key=f"renew-{cohort.id}"):
+            # One under the other: side by side, the French labels were cut before what the button does.
+            if st.button(t("renew_code_button"), key=f"renew-{cohort.id}"):
                 renew_invite_code(store(), instructor, cohort.id)
                 st.rerun()
-            if cohort.invite_code and revoke_col.button(t("revoke_code_button"), key=f"revoke-{cohort.id}"):
+            if cohort.invite_code and st.button(t("revoke_code_button"), key=f"revoke-{cohort.id}"):
                 revoke_invite_code(store(), instructor, cohort.id)
                 st.rerun()
             with st.form(f"co-{cohort.id}", clear_on_submit=True):

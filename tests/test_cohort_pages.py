@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 import streamlit as st
+from sqlalchemy import update
 from streamlit.testing.v1 import AppTest
 
 from quiz.content.bank import load_bank
 from quiz.measure.assemble import AssessmentSettings, Length, assemble_quiz
 from quiz.store.cohorts import make_instructor, taught_cohorts
 from quiz.store.database import Store
+from quiz.store.tables import CohortRow
 from tests.test_app_flows import APP
 from tests.test_hosted_mode import _finished_attempt
 
@@ -152,11 +155,14 @@ def test_a_wrong_invite_code_says_so_and_joins_nothing() -> None:
     assert not [b for b in at.button if b.key == "join_agree"]
 
 
-def test_cohort_dates_are_typed_the_way_the_reader_writes_them() -> None:
-    at = _signed_up("grace")
-    make_instructor(Store.open(), "grace")
-    at.switch_page("app_pages/cohorts.py").run()
+def test_cohort_dates_are_typed_and_shown_the_way_the_reader_writes_them() -> None:
+    at, _ = _instructor_with_cohort()
+    with Store.open().transaction() as session:  # a cohort that started in September
+        session.execute(update(CohortRow).values(starts_on=date(2026, 9, 7), ends_on=date(2026, 12, 4)))
+    at.run()
     assert at.date_input(key="new_cohort_starts").proto.format == "YYYY-MM-DD"  # as English dates are shown
+    assert "Junior back-end developer, 2026-09-07 to 2026-12-04" in [c.value for c in at.caption]
     at.session_state["locale"] = "fr"
     at.run()
     assert at.date_input(key="new_cohort_ends").proto.format == "DD/MM/YYYY"  # 04/12/2026 in French
+    assert "Développeur back-end junior, du 7 septembre 2026 au 4 décembre 2026" in [c.value for c in at.caption]
