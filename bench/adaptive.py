@@ -1,9 +1,12 @@
 """DevReady's adaptive mode beside a fixed form and a reference CAT (catsim), in one process.
 
-`python bench/adaptive.py [--examinees 2000]` simulates examinees on the real bank with known abilities
-on every skill of the junior profile (plus Python), correlated 0.6 across skills and centred on the
-profile's cut points (θ_s ~ N(cut_s, 1): half the people sit near a decision). Answers follow the 2PL
-model with the bank's item parameters. Three methods see the same examinees:
+`python bench/adaptive.py [--examinees 2000] [--truth 2pl|3pl] [--no-floors]` simulates examinees on the
+real bank with known abilities on every skill of the junior profile (plus Python), correlated 0.6 across
+skills and centred on the profile's cut points (θ_s ~ N(cut_s, 1): half the people sit near a decision).
+Answers follow the 2PL model with the bank's item parameters (nobody guesses; the targets are read so),
+or with `--truth 3pl` the 3PL model with c = 1/options, as bench/validity.py's main case; `--no-floors`
+scores without the guessing floors, as the model did before issue 11 (docs/adaptive.md, "Two truths").
+Three methods see the same examinees:
 
 (a) DevReady adaptive (quiz/measure/adaptive.py): items most informative at the cut, randomesque top-k,
     weight-proportional skill visits, shared-information prior, stopping on a confident decision;
@@ -66,8 +69,12 @@ def correlated_abilities(rng: np.random.Generator, cuts: np.ndarray, count: int)
     return cuts + rng.standard_normal((count, size)) @ np.linalg.cholesky(covariance).T
 
 
-def respond(rng: random.Random, theta: float, a: float, b: float) -> float:
-    return 1.0 if rng.random() < 1.0 / (1.0 + math.exp(-a * (theta - b))) else 0.0
+def respond(rng: random.Random, theta: float, a: float, b: float, c: float = 0.0) -> float:
+    """One simulated answer: right with the 3PL probability (the 2PL one when c = 0, nobody guesses)."""
+    return 1.0 if rng.random() < c + (1.0 - c) / (1.0 + math.exp(-a * (theta - b))) else 0.0
+
+
+Floors = dict[str, np.ndarray]  # per skill, the truth's chance of a right answer by guessing, per item
 
 
 def drive(session: AdaptiveSession, rng: random.Random, answer: Callable[[str], float]) -> list[float]:
@@ -83,7 +90,9 @@ def drive(session: AdaptiveSession, rng: random.Random, answer: Callable[[str], 
         session.record(question, answer(question))
 
 
-def run_adaptive(bank, pool: ItemPool, thetas: np.ndarray, skills: list[str], seed: int, config: AdaptiveConfig):  # type: ignore[no-untyped-def]
+def run_adaptive(
+    bank, pool: ItemPool, thetas: np.ndarray, skills: list[str], seed: int, config: AdaptiveConfig, truth: Floors
+):  # type: ignore[no-untyped-def]
     rng = random.Random(seed)
     n, k = thetas.shape
     out = Outcome(np.zeros((n, k), bool), np.zeros((n, k)), np.zeros((n, k), int))
@@ -94,7 +103,9 @@ def run_adaptive(bank, pool: ItemPool, thetas: np.ndarray, skills: list[str], se
 
         def answer(question: str, person: int = person, column: dict[str, int] = column) -> float:
             skill, index = pool.index[question]
-            return respond(rng, thetas[person, column[skill]], pool.a[skill][index], pool.b[skill][index])
+            return respond(
+                rng, thetas[person, column[skill]], pool.a[skill][index], pool.b[skill][index], truth[skill][index]
+            )
 
         select_times += drive(session, rng, answer)
         out.exposure.update(pool.ids[skill][index] for skill in skills for index in session.used(skill))
@@ -113,8 +124,15 @@ def stochastic_lengths(rng: np.random.Generator, means: np.ndarray, count: int) 
 
 
 def run_fixed(
-    bank, pool: ItemPool, thetas: np.ndarray, skills: list[str], lengths: np.ndarray, seed: int, config: AdaptiveConfig
-):  # type: ignore[no-untyped-def]
+    bank,  # type: ignore[no-untyped-def]
+    pool: ItemPool,
+    thetas: np.ndarray,
+    skills: list[str],
+    lengths: np.ndarray,
+    seed: int,
+    config: AdaptiveConfig,
+    truth: Floors,
+):
     """The fixed form, scored twice on the same answers: with the adaptive mode's estimator (shared prior,
     centred on the cuts) and as the app scores a fixed form (each skill alone, N(0, 1) prior)."""
     rng = random.Random(seed)
@@ -126,7 +144,7 @@ def run_fixed(
         for j, skill in enumerate(skills):
             answers = []
             for index in rng.sample(range(len(pool.ids[skill])), min(lengths[person, j], len(pool.ids[skill]))):
-                score = respond(rng, thetas[person, j], pool.a[skill][index], pool.b[skill][index])
+                score = respond(rng, thetas[person, j], pool.a[skill][index], pool.b[skill][index], truth[skill][index])
                 session.record(pool.ids[skill][index], score)
                 answers.append(ItemResponse(float(pool.a[skill][index]), float(pool.b[skill][index]), score))
             estimate = posterior(answers)
@@ -139,7 +157,15 @@ def run_fixed(
     return out, alone
 
 
-def run_catsim(pool: ItemPool, thetas: np.ndarray, skills: list[str], cuts: np.ndarray, lengths: np.ndarray, seed: int):  # type: ignore[no-untyped-def]
+def run_catsim(
+    pool: ItemPool,
+    thetas: np.ndarray,
+    skills: list[str],
+    cuts: np.ndarray,
+    lengths: np.ndarray,
+    seed: int,
+    truth: Floors,
+):  # type: ignore[no-untyped-def]
     from catsim.estimation import NumericalSearchEstimator
     from catsim.item_bank import ItemBank
     from catsim.selection import MaxInfoSelector
@@ -167,7 +193,11 @@ def run_catsim(pool: ItemPool, thetas: np.ndarray, skills: list[str], cuts: np.n
                 if index is None:
                     break
                 administered.append(int(index))
-                responses.append(bool(respond(rng, thetas[person, j], pool.a[skill][index], pool.b[skill][index])))
+                responses.append(
+                    bool(
+                        respond(rng, thetas[person, j], pool.a[skill][index], pool.b[skill][index], truth[skill][index])
+                    )
+                )
                 started = time.perf_counter()
                 estimate = float(
                     estimator.estimate(
@@ -232,11 +262,25 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--select-at", choices=("cut", "estimate"), default="cut", help="the one the last line reports")
     parser.add_argument("--threshold", type=float, default=0.9)
+    parser.add_argument(
+        "--truth",
+        choices=("2pl", "3pl"),
+        default="2pl",
+        help="how simulated people answer: 2pl, nobody guesses (the bench's targets); 3pl, a right answer by chance"
+        " at 1/options, as bench/validity.py's main case",
+    )
+    parser.add_argument(
+        "--no-floors",
+        action="store_true",
+        help="score without the guessing floors (the model before issue 11), to see what they cost or buy",
+    )
     args = parser.parse_args()
     started = time.perf_counter()
 
     bank = load_bank()
-    pool = item_pool(bank)
+    real = item_pool(bank)
+    pool = ItemPool(real.ids, real.a, real.b) if args.no_floors else real
+    truth = {s: real.floors(s) if args.truth == "3pl" else np.zeros_like(real.a[s]) for s in real.ids}
     configs = {point: AdaptiveConfig(select_at=point, threshold=args.threshold) for point in ("cut", "estimate")}
     config = configs[args.select_at]
     template = session_for_profile(bank, pool, PROFILE, LANGUAGES, config)
@@ -248,24 +292,28 @@ def main() -> int:
         f"{args.examinees} simulated examinees, {len(skills)} skills of the {PROFILE} profile (+ {', '.join(LANGUAGES)}), "
         f"abilities N(cut, 1) correlated {CORRELATION}; bank: {sum(len(pool.ids[s]) for s in skills)} items, mean a {a_mean:.2f}"
     )
+    print(
+        f"truth: {'3PL, people guess (c = 1/options)' if args.truth == '3pl' else '2PL, nobody guesses'}; "
+        f"model: {'no guessing floors' if args.no_floors else 'guessing floors (c = 1/options)'}"
+    )
 
     rows: dict[str, tuple[Outcome, list[float] | None]] = {}
     lengths_by_point = {}
     for offset, point in enumerate(("cut", "estimate")):
         adaptive, adaptive_select = run_adaptive(
-            bank, pool, thetas, skills, args.seed + 1 + 10 * offset, configs[point]
+            bank, pool, thetas, skills, args.seed + 1 + 10 * offset, configs[point], truth
         )
         lengths = stochastic_lengths(
             np.random.default_rng(args.seed + 2), adaptive.lengths.mean(axis=0), args.examinees
         )
-        fixed, fixed_alone = run_fixed(bank, pool, thetas, skills, lengths, args.seed + 3, configs[point])
+        fixed, fixed_alone = run_fixed(bank, pool, thetas, skills, lengths, args.seed + 3, configs[point], truth)
         rows[f"adaptive at the {point}"] = (adaptive, adaptive_select)
         rows[f"fixed form, lengths of the {point} run"] = (fixed, None)
         if point == args.select_at:
             rows["  same answers, scored skill by skill"] = (fixed_alone, None)
         lengths_by_point[point] = lengths
     lengths = lengths_by_point[args.select_at]
-    reference, catsim_select = run_catsim(pool, thetas, skills, cuts, lengths, args.seed + 4)
+    reference, catsim_select = run_catsim(pool, thetas, skills, cuts, lengths, args.seed + 4, truth)
     rows[f"catsim MaxInfo + ML, {args.select_at} lengths"] = (reference, catsim_select)
     select_ms = selection_time_large_bank(config, skills, template.cuts, template.weights)
 
