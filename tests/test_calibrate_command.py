@@ -18,8 +18,8 @@ from quiz.content.bank import load_bank, read_bank
 from quiz.measure.assemble import AssessmentSettings, Quiz, QuizItem
 from quiz.measure.calibration import Calibration, calibrate_2pl
 from quiz.measure.irt import guessing_floor, item_parameters
-from quiz.store.database import Store
 from quiz.messages import counted
+from quiz.store.database import Store
 from tests.conftest import content, write_content
 
 ROOT = Path(__file__).resolve().parent.parent
