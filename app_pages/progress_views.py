@@ -67,8 +67,7 @@ def history_table(learner: int, signature: tuple[object, ...]) -> pa.Table:
 def attempt_labels_and_skills(learner: int, signature: tuple[object, ...]) -> tuple[dict[str, str], list[str]]:
     history = history_results(learner, signature)
     labels = {
-        r.attempt.id: f"#{i} · {moment(r.attempt.started_at)} · {r.profile.title}"
-        for i, r in enumerate(history, 1)
+        r.attempt.id: f"#{i} · {moment(r.attempt.started_at)} · {r.profile.title}" for i, r in enumerate(history, 1)
     }
     return labels, measured_skills(history, bank_report().bank)
 

@@ -37,14 +37,24 @@ def two_editions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
-def _texts(node: Any) -> Iterator[str]:
-    """Every string the page sends to the browser (labels, Markdown, options, tables, charts)."""
+# Code, file samples and SQL literals ('2024-01-31') keep their own format in any language.
+CODE = re.compile(r"```[\s\S]*?```|`[^`\n]*`|^(?: {4}|\t).*$|'\d{4}-\d\d-\d\d[^'\n]*'", re.MULTILINE)
+
+
+def _texts(node: Any, prose: bool = False) -> Iterator[str]:
+    """Every string the page sends to the browser (labels, Markdown, options, tables, charts); with
+    `prose`, what it says in words: no code, where a date is data in its file's format."""
     children = getattr(node, "children", None)
     if isinstance(children, dict):
         for child in children.values():
-            yield from _texts(child)
+            yield from _texts(child, prose)
     proto = getattr(node, "proto", None)
-    if proto is not None:
+    if proto is None or (prose and getattr(node, "type", "") == "code"):
+        return
+    body = getattr(proto, "body", "")
+    if prose and isinstance(body, str) and body:
+        yield CODE.sub(" ", body)
+    else:
         yield re.sub(r"\\(\d{3})", lambda m: chr(int(m.group(1), 8)), str(proto))
 
 
@@ -61,30 +71,9 @@ def english_sentences_on(at: AppTest) -> list[str]:
     return found
 
 
-# Code, file samples and SQL literals ('2024-01-31') keep their own format in any language.
-CODE = re.compile(r"```[\s\S]*?```|`[^`\n]*`|^(?: {4}|\t).*$|'\d{4}-\d\d-\d\d[^'\n]*'", re.MULTILINE)
-
-
-def _prose(node: Any) -> Iterator[str]:
-    """What the page says in words: `_texts` without code, where a date is data in its file's format."""
-    children = getattr(node, "children", None)
-    if isinstance(children, dict):
-        for child in children.values():
-            yield from _prose(child)
-    proto = getattr(node, "proto", None)
-    if proto is None or getattr(node, "type", "") == "code":
-        return
-    body = getattr(proto, "body", "")
-    yield (
-        CODE.sub(" ", body)
-        if isinstance(body, str) and body
-        else re.sub(r"\\(\d{3})", lambda m: chr(int(m.group(1), 8)), str(proto))
-    )
-
-
 def english_dates_on(at: AppTest) -> list[str]:
     """Dates written the English way (2026-12-04) where a French reader reads them."""
-    rendered = " ".join(" ".join(_prose(at._tree)).split())
+    rendered = " ".join(" ".join(_texts(at._tree, prose=True)).split())
     return [
         rendered[max(0, m.start() - 60) : m.end() + 30] for m in re.finditer(r"\b20\d\d-[01]\d-[0-3]\d\b", rendered)
     ]
