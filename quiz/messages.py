@@ -146,6 +146,13 @@ def moment(value: datetime, locale: str | None = None) -> str:
     return value.strftime("%Y-%m-%d %H:%M")
 
 
+def clock(value: datetime, locale: str | None = None) -> str:
+    """A time of day: 14:05:09, or 14 h 05 in French."""
+    if (locale or current_locale()) == "fr":
+        return f"{value.hour} h {value.minute:02d}"
+    return value.strftime("%H:%M:%S")
+
+
 def _localise(text: str, locale: str) -> str:
     if locale != "fr":
         return text

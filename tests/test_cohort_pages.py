@@ -153,6 +153,9 @@ def test_a_wrong_invite_code_says_so_and_joins_nothing() -> None:
     at.text_input(key="join_code").set_value("not-a-code").run()
     assert "unknown or no longer valid" in at.error[0].value
     assert not [b for b in at.button if b.key == "join_agree"]
+    at.session_state["locale"] = "fr"
+    at.run()
+    assert at.error[0].value.startswith("Ce code d’invitation est inconnu ou n’est plus valide")
 
 
 def test_cohort_dates_are_typed_and_shown_the_way_the_reader_writes_them() -> None:

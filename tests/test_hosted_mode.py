@@ -9,6 +9,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from quiz.messages import catalogue
 from quiz.store.database import Store
 from tests.test_app_flows import APP, _answer_current, _on_question_page, _start
 
@@ -57,6 +58,22 @@ def test_a_wrong_password_is_refused_with_a_clear_message() -> None:
     at.text_input(key="signin_password").set_value("not the password")
     next(b for b in at.button if b.label == "Sign in").click().run()
     assert at.error[0].value == "wrong user name or password"
+
+
+def test_a_french_reader_is_refused_in_french() -> None:
+    _signed_up("ada")
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["locale"] = "fr"
+    at.run()
+    at.text_input(key="signin_name").set_value("ada")
+    at.text_input(key="signin_password").set_value("pas le bon mot de passe")
+    next(b for b in at.button if b.label == "Se connecter").click().run()
+    assert at.error[0].value == "nom d’utilisateur ou mot de passe incorrect"
+    at.text_input(key="signup_name").set_value("bea")
+    at.text_input(key="signup_password").set_value("court")
+    next(b for b in at.button if b.label == catalogue("fr")["signup_button"]).click().run()
+    assert at.error[0].value == "un mot de passe compte au moins 10 caractères"
 
 
 def test_a_learner_cannot_reach_another_learners_attempts_through_any_page() -> None:

@@ -29,6 +29,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from quiz.messages import clock, t
 from quiz.store.cohorts import INSTRUCTOR, forget_learner
 from quiz.store.database import LOCAL_LEARNER, Store
 from quiz.store.tables import AttemptRow, LearnerRow, ResponseRow, SessionRow, SignInThrottleRow, as_utc, utc_now
@@ -39,7 +40,6 @@ FIRST_LOCK = timedelta(seconds=30)
 LONGEST_LOCK = timedelta(minutes=5)
 FAILURES_FORGOTTEN_AFTER = timedelta(days=1)  # a quiet day resets the count of failures
 MIN_PASSWORD_LENGTH = 10
-WRONG_CREDENTIALS = "wrong user name or password"
 _NAME = re.compile(r"^[A-Za-z0-9._@+-]{3,64}$")
 _hasher = PasswordHasher()  # argon2id with the library's recommended cost
 # Checked against when the name is unknown, so an unknown name costs the same work as a known one.
@@ -53,7 +53,7 @@ class AccountError(ValueError):
 class SignInLocked(AccountError):
     def __init__(self, until: datetime) -> None:
         self.until = until
-        super().__init__(f"too many failed sign-ins; try again after {until:%H:%M:%S} UTC")
+        super().__init__(t("account_locked", time=clock(until)))
 
 
 @dataclass(frozen=True)
@@ -87,13 +87,13 @@ def _learner_named(session: Session, name: str) -> LearnerRow | None:
 def sign_up(store: Store, name: str, password: str) -> int:
     name = name.strip()
     if not _valid_name(name):
-        raise AccountError("a user name is 3 to 64 letters, digits or . _ @ + -")
+        raise AccountError(t("account_name_invalid"))
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+        raise AccountError(t("account_password_short", count=MIN_PASSWORD_LENGTH))
     with store.transaction() as session:
         taken = session.scalar(select(LearnerRow.id).where(func.lower(LearnerRow.name) == name.lower()))
         if taken is not None:
-            raise AccountError("that user name is taken")
+            raise AccountError(t("account_name_taken"))
         learner = LearnerRow(name=name, password_hash=_hasher.hash(password))
         session.add(learner)
         session.flush()
@@ -154,10 +154,10 @@ def sign_in(store: Store, name: str, password: str, now: datetime | None = None)
         raise SignInLocked(locked_until)
     if known is None:
         _password_matches(_UNKNOWN_NAME_HASH, password)  # the same work as a real check
-        raise AccountError(WRONG_CREDENTIALS)
+        raise AccountError(t("account_wrong_credentials"))
     learner_id, learner_name, password_hash = known
     if password_hash is None or not _password_matches(password_hash, password):
-        raise AccountError(WRONG_CREDENTIALS)  # the failure was counted before the check
+        raise AccountError(t("account_wrong_credentials"))  # the failure was counted before the check
     token = secrets.token_urlsafe(32)
     expires = now + SESSION_LIFETIME
     with store.transaction() as session:

@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from quiz.messages import t
 from quiz.store.attempt import Attempt
 from quiz.store.database import Store
 from quiz.store.tables import (
@@ -116,7 +117,7 @@ def redeem_instructor_invite(store: Store, learner_id: int, code: str, now: date
         if expires is not None and expires.tzinfo is None:
             expires = expires.replace(tzinfo=now.tzinfo)
         if invite is None or expires is None or expires < now:
-            raise CohortError("this instructor invitation is unknown or has expired")
+            raise CohortError(t("cohort_invite_unknown"))
         session.delete(invite)  # one use
         session.execute(update(LearnerRow).where(LearnerRow.id == learner_id).values(role=INSTRUCTOR))
 
@@ -141,11 +142,11 @@ def create_cohort(
     _require_instructor(store, instructor_id)
     name = name.strip()
     if not name or len(name) > MAX_COHORT_NAME:
-        raise CohortError(f"a cohort needs a name of 1 to {MAX_COHORT_NAME} characters")
+        raise CohortError(t("cohort_name_length", count=MAX_COHORT_NAME))
     if ends_on < starts_on:
-        raise CohortError("a cohort cannot end before it starts")
+        raise CohortError(t("cohort_ends_before_start"))
     if not languages:
-        raise CohortError("choose at least one programming language for the cohort")
+        raise CohortError(t("cohort_needs_language"))
     row = CohortRow(
         id=str(uuid.uuid4()),
         name=name,
@@ -214,7 +215,7 @@ def add_co_instructor(store: Store, instructor_id: int, cohort_id: str, name: st
             select(LearnerRow).where(func.lower(LearnerRow.name) == name.strip().lower(), LearnerRow.role == INSTRUCTOR)
         )
         if other is None:
-            raise CohortError(f"no instructor named {name!r}: invite them as an instructor first")
+            raise CohortError(t("cohort_no_instructor", name=name))
         if session.get(CohortInstructorRow, (cohort_id, other.id)) is None:
             session.add(CohortInstructorRow(cohort_id=cohort_id, learner_id=other.id))
 
@@ -300,7 +301,7 @@ def join_cohort(store: Store, learner_id: int, code: str, now: datetime | None =
     """Join with an invite code, agreeing to share (the page says what first). Joining twice is one membership."""
     cohort = cohort_for_code(store, code)
     if cohort is None:
-        raise CohortError("this invite code is unknown or no longer valid: ask your instructor for the current one")
+        raise CohortError(t("cohort_code_unknown"))
     moment = now or utc_now()
     with store.transaction() as session:
         member = session.get(CohortMemberRow, (cohort.id, learner_id))
