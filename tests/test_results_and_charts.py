@@ -80,6 +80,21 @@ def test_the_calibration_chart_shows_the_share_right_per_confidence(mixed: Attem
     assert list(bar.y) == [pytest.approx(0.5)]
 
 
+def test_share_axes_write_percentages_the_readers_way(mixed: AttemptResult, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DEVREADY_LOCALE", "fr")
+    figure = charts.calibration_chart(mixed)
+    assert list(figure.layout.yaxis.ticktext) == [
+        "0\u00a0%",
+        "20\u00a0%",
+        "40\u00a0%",
+        "60\u00a0%",
+        "80\u00a0%",
+        "100\u00a0%",
+    ]
+    monkeypatch.setenv("DEVREADY_LOCALE", "en")
+    assert list(charts.calibration_chart(mixed).layout.yaxis.ticktext)[-1] == "100%"
+
+
 def test_the_plan_timeline_has_one_bar_per_module_in_order(mixed: AttemptResult, small_bank: Bank) -> None:
     plan = build_plan(small_bank, mixed.gaps, 5, date(2026, 1, 5))
     bar = charts.plan_timeline(plan, small_bank).data[0]

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from plotly.basedatatypes import BaseTraceType
 
 from quiz.content.bank import Bank
-from quiz.messages import day, number, plotly_separators, t
+from quiz.messages import day, number, percent, plotly_separators, t
 from quiz.report.attempt_result import AttemptResult
 from quiz.report.history import level_series
 from quiz.report.planning import Plan
@@ -23,6 +23,13 @@ GREEN = "#009E73"
 VERMILLION = "#D55E00"
 GREY = "#999999"
 _LAYOUT = {"margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "font": {"size": 13}}
+
+
+def percent_ticks(top: float = 1.0) -> dict[str, list[float] | list[str]]:
+    """Tick labels of a share axis from 0 to `top`, written the reader's way (40 % in French): plotly's
+    own percent format sets the sign against the number in every language."""
+    values = [step / 5 for step in range(int(top * 5 + 1e-9) + 1)]
+    return {"tickvals": values, "ticktext": [percent(value) for value in values]}
 
 
 def _new_figure(*traces: BaseTraceType) -> go.Figure:
@@ -119,11 +126,12 @@ def calibration_chart(result: AttemptResult) -> go.Figure:
                 for share, row in zip(shares, rows, strict=True)
             ],
             textposition="outside",
+            hovertemplate="%{x}: %{text}<extra></extra>",
         )
     )
     figure.update_layout(
         title=t("chart_calibration_title"),
-        yaxis={"range": [0, 1.15], "tickformat": ".0%", "title": t("chart_calibration_axis")},
+        yaxis={"range": [0, 1.15], **percent_ticks(), "title": t("chart_calibration_axis")},
         **_LAYOUT,
     )
     return figure
@@ -214,13 +222,14 @@ def readiness_over_time(results: list[AttemptResult]) -> go.Figure:
             line={"color": BLUE},
             name=t("readiness_label"),
             text=[p[1] for p in points],
-            hovertemplate="%{text}: %{y:.0%}<extra></extra>",
+            customdata=[percent(float(value)) for value in values],
+            hovertemplate="%{text}: %{customdata}<extra></extra>",
         )
     )
     figure.update_layout(
         title=t("chart_readiness_over_time"),
         xaxis=_attempt_axis(len(results)),
-        yaxis={"range": [0, 1], "tickformat": ".0%"},
+        yaxis={"range": [0, 1], **percent_ticks()},
         **_LAYOUT,
     )
     return figure

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 
 from quiz.content.bank import Bank
 from quiz.messages import day, percent, plotly_separators, t
-from quiz.report.charts import BLUE
+from quiz.report.charts import BLUE, percent_ticks
 from quiz.report.cohort_tables import column_label
 from quiz.report.cohort_view import CohortView
 
@@ -32,7 +32,7 @@ def cohort_heatmap(view: CohortView, bank: Bank) -> go.Figure:
             colorscale=_SCALE,
             zmin=0,
             zmax=1,
-            colorbar={"title": {"text": t("cohort_heatmap_scale")}, "tickformat": ".0%"},
+            colorbar={"title": {"text": t("cohort_heatmap_scale")}, **percent_ticks()},
         ),
         layout={"template": "none", "separators": plotly_separators()},
     )
@@ -63,14 +63,23 @@ def cohort_trend(view: CohortView) -> go.Figure:
             fill="tonexty",
             fillcolor="rgba(0, 114, 178, 0.2)",
             name=t("cohort_trend_band"),
+            hoverinfo="skip",  # the median's hover gives the band
         )
     )
     figure.add_trace(
-        go.Scatter(x=weeks, y=median, mode="lines+markers", line={"color": BLUE}, name=t("cohort_trend_median"))
+        go.Scatter(
+            x=weeks,
+            y=median,
+            mode="lines+markers",
+            line={"color": BLUE},
+            name=t("cohort_trend_median"),
+            customdata=[[percent(m), percent(low), percent(high)] for m, low, high in zip(median, q1, q3, strict=True)],
+            hovertemplate="%{x}: %{customdata[0]} (%{customdata[1]}–%{customdata[2]})<extra></extra>",
+        )
     )
     figure.update_layout(
         title=t("cohort_trend_title"),
-        yaxis={"range": [0, 1], "tickformat": ".0%"},
+        yaxis={"range": [0, 1], **percent_ticks()},
         xaxis={"type": "category"},
         legend={"orientation": "h", "y": -0.2},
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
