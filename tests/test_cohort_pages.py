@@ -169,3 +169,22 @@ def test_cohort_dates_are_typed_and_shown_the_way_the_reader_writes_them() -> No
     at.run()
     assert at.date_input(key="new_cohort_ends").proto.format == "DD/MM/YYYY"  # 04/12/2026 in French
     assert "Développeur back-end junior, du 7 septembre 2026 au 4 décembre 2026" in [c.value for c in at.caption]
+
+
+def test_the_instructor_pages_in_french_show_no_english_sentence_and_no_english_date() -> None:
+    from tests.test_french_edition import english_dates_on, english_sentences_on
+
+    teacher, code = _instructor_with_cohort()
+    for index in range(6):
+        _join(f"student{index}", code)
+        _take_assessments(f"student{index}", 2, right=0.3 + 0.1 * index, seed=index)
+    teacher.session_state["locale"] = "fr"
+    for page in ("app_pages/cohorts.py", "app_pages/dashboard.py", "app_pages/account.py"):
+        teacher.switch_page(page).run()
+        assert not teacher.exception
+        assert english_sentences_on(teacher) == english_dates_on(teacher) == [], page
+    for section in ("learners", "trend", "questions"):
+        teacher.switch_page("app_pages/dashboard.py")
+        teacher.session_state["dashboard_section"] = section
+        teacher.run()
+        assert english_sentences_on(teacher) == english_dates_on(teacher) == [], section

@@ -49,7 +49,8 @@ def _texts(node: Any, prose: bool = False) -> Iterator[str]:
         for child in children.values():
             yield from _texts(child, prose)
     proto = getattr(node, "proto", None)
-    if proto is None or (prose and getattr(node, "type", "") == "code"):
+    # A code block keeps its language's format; a date field's value travels as ISO and shows as typed.
+    if proto is None or (prose and getattr(node, "type", "") in ("code", "date_input")):
         return
     body = getattr(proto, "body", "")
     if prose and isinstance(body, str) and body:

@@ -164,7 +164,7 @@ def plan_timeline(plan: Plan, bank: Bank) -> go.Figure:
 
 
 def _attempt_label(index: int, result: AttemptResult) -> str:
-    return f"#{index} · {result.attempt.started_at:%Y-%m-%d}"
+    return f"#{index} · {day(result.attempt.started_at)}"
 
 
 def _attempt_axis(attempts: int) -> dict[str, object]:
