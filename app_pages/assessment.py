@@ -16,6 +16,7 @@ from app_pages.context import (
     learner_id,
     set_current_attempt,
     sign_in_still_valid,
+    signed_out_since_callback,
     store,
 )
 from quiz.content.kinds import KINDS, Answering
@@ -149,6 +150,12 @@ def _show_question(question: Question, position: int, total: int) -> None:
         st.caption(t("select_all_that_apply"))
 
 
+def _next_after_feedback() -> None:
+    """The Next button's callback: like an answer, it checks the sign-in before the question changes."""
+    if sign_in_still_valid():
+        st.session_state.pop(FEEDBACK_KEY, None)
+
+
 def _feedback(attempt: Attempt, question_id: str) -> None:
     """Practice mode: right or wrong, the right answer, why, and where to learn more."""
     question = bank.questions[question_id]
@@ -166,9 +173,93 @@ def _feedback(attempt: Attempt, question_id: str) -> None:
     if response and response.chosen:
         st.text(t("your_answer") + " " + "; ".join(response.chosen))  # learner text: never Markdown
     st.markdown(answer_key_markdown(question))
-    if st.button(t("next_button"), type="primary", key="next"):
-        st.session_state.pop(FEEDBACK_KEY, None)
+    st.button(t("next_button"), type="primary", key="next", on_click=_next_after_feedback)
+
+
+def _answer_form(attempt: Attempt, question: Question, position: int) -> None:
+    choices = question.choices
+    ordered = [choices[index].text for index in attempt.quiz.items[position].option_order]
+    with st.form(f"answer-{attempt.id}-{position}", clear_on_submit=False):
+        if KINDS[question.kind].answering is Answering.SEVERAL:
+            for index, text in enumerate(ordered):
+                st.checkbox(text, key=f"opt-{position}-{index}")
+        else:
+            st.radio(t("your_answer_label"), ordered, index=None, key=f"choice-{position}")
+        st.radio(
+            t("confidence_label"),
+            CONFIDENCE_LEVELS,
+            index=None,
+            format_func={level: t(f"confidence_{level}") for level in CONFIDENCE_LEVELS}.__getitem__,
+            horizontal=True,
+            key=f"confidence-{position}",
+        )
+        submit_col, skip_col = st.columns([1, 1])
+        answer = (attempt, question, position, ordered)
+        submit_col.form_submit_button(t("submit_button"), type="primary", on_click=_submit, args=(*answer, False))
+        skip_col.form_submit_button(t("skip_button"), on_click=_submit, args=(*answer, True))
+
+
+@st.fragment
+def _question_in_progress() -> None:
+    """Progress, the current question and its form. An answer reruns only this part, not the whole app:
+    a learner's answer is the step a cohort repeats thousands of times, and the navigation, language
+    and style around it do not change (docs/deploy.md, "Where an answer's CPU goes")."""
+    if signed_out_since_callback() or st.session_state.get(NOTICE_KEY) == CLOSED:
+        st.rerun()  # the whole app: the sign-in page, or the page saying the attempt was finished elsewhere
+    attempt = _load_attempt()
+    if attempt is None:
         st.rerun()
+    assert attempt is not None
+    adaptive = attempt.quiz.settings.adaptive
+    if adaptive:
+        session = adaptive_session(attempt)
+        skills_total = len(session.skills)
+        st.progress(
+            session.stopped_count / skills_total,  # the bar: skills no longer asked; the text: those decided
+            text=t("progress_adaptive", decided=session.decided_count, skills=skills_total, answered=attempt.answered),
+        )
+        if attempt.next_position() is None and not st.session_state.get(FEEDBACK_KEY):
+            following = choose_next(bank, session, attempt)
+            if following is not None:
+                store().append_item(attempt.id, following)  # stored before it is shown: a resume shows it again
+                _forget_attempt()
+                attempt = _load_attempt() or attempt
+    total = len(attempt.quiz)
+    if not adaptive:
+        st.progress(
+            attempt.answered / total if total else 1.0, text=t("progress", answered=attempt.answered, total=total)
+        )
+
+    feedback = st.session_state.get(FEEDBACK_KEY)
+    if feedback and feedback[0] == attempt.id:
+        _feedback(attempt, feedback[1])
+        return
+
+    position = attempt.next_position()
+    if position is None:
+        store().finish_attempt(attempt.id)
+        _forget_attempt()
+        st.switch_page("app_pages/results.py")
+    assert position is not None
+
+    item = attempt.quiz.items[position]
+    question = bank.questions.get(item.question_id)
+    if question is None:  # the question was removed from the bank since the attempt started
+        stored = _store_answer(attempt, item.question_id, position, [], SKIP_CREDIT, None, None)
+        if stored or st.session_state.get(NOTICE_KEY) == CLOSED:
+            st.rerun()  # to the next question, or to the page that says the attempt was finished elsewhere
+        _show_notice()
+        return
+
+    shown_key = f"shown-{attempt.id}-{position}"
+    st.session_state.setdefault(shown_key, time.monotonic())
+    if adaptive:
+        st.subheader(t("question_number_adaptive", number=position + 1))
+    else:
+        st.subheader(t("question_number", number=position + 1, total=total))
+    _show_question(question, position, total)
+    _answer_form(attempt, question, position)
+    _show_notice()
 
 
 if st.session_state.get(NOTICE_KEY) == CLOSED:
@@ -177,8 +268,7 @@ if st.session_state.get(NOTICE_KEY) == CLOSED:
     st.page_link("app_pages/results.py", label=t("go_results"), icon=":material/insights:")
     st.stop()
 
-attempt = _load_attempt()
-if attempt is None:
+if _load_attempt() is None:
     # A reload or a new tab starts a new session: offer the learner's unfinished attempt, if any.
     unfinished = store().unfinished_attempt(learner_id())
     if unfinished is not None:
@@ -193,75 +283,5 @@ if attempt is None:
     st.page_link("app_pages/home.py", label=t("go_home"), icon=":material/home:")
     st.stop()
 
-adaptive = attempt.quiz.settings.adaptive
-if adaptive:
-    session = adaptive_session(attempt)
-    skills_total = len(session.skills)
-    st.progress(
-        session.stopped_count / skills_total,  # the bar: skills no longer asked; the text: those decided
-        text=t("progress_adaptive", decided=session.decided_count, skills=skills_total, answered=attempt.answered),
-    )
-    if attempt.next_position() is None and not st.session_state.get(FEEDBACK_KEY):
-        following = choose_next(bank, session, attempt)
-        if following is not None:
-            store().append_item(attempt.id, following)  # stored before it is shown: a resume shows it again
-            _forget_attempt()
-            attempt = _load_attempt() or attempt
-    total = len(attempt.quiz)
-else:
-    total = len(attempt.quiz)
-    st.progress(attempt.answered / total if total else 1.0, text=t("progress", answered=attempt.answered, total=total))
-
-feedback = st.session_state.get(FEEDBACK_KEY)
-if feedback and feedback[0] == attempt.id:
-    _feedback(attempt, feedback[1])
-    st.stop()
-
-position = attempt.next_position()
-if position is None:
-    store().finish_attempt(attempt.id)
-    _forget_attempt()
-    st.switch_page("app_pages/results.py")
-    st.stop()
-
-item = attempt.quiz.items[position]
-question = bank.questions.get(item.question_id)
-if question is None:  # the question was removed from the bank since the attempt started
-    stored = _store_answer(attempt, item.question_id, position, [], SKIP_CREDIT, None, None)
-    if stored or st.session_state.get(NOTICE_KEY) == CLOSED:
-        st.rerun()  # to the next question, or to the page that says the attempt was finished elsewhere
-    _show_notice()
-    st.stop()
-assert question is not None
-
-shown_key = f"shown-{attempt.id}-{position}"
-st.session_state.setdefault(shown_key, time.monotonic())
-if adaptive:
-    st.subheader(t("question_number_adaptive", number=position + 1))
-else:
-    st.subheader(t("question_number", number=position + 1, total=total))
-_show_question(question, position, total)
-choices = question.choices
-ordered = [choices[index].text for index in item.option_order]
-
-with st.form(f"answer-{attempt.id}-{position}", clear_on_submit=False):
-    if KINDS[question.kind].answering is Answering.SEVERAL:
-        for index, text in enumerate(ordered):
-            st.checkbox(text, key=f"opt-{position}-{index}")
-    else:
-        st.radio(t("your_answer_label"), ordered, index=None, key=f"choice-{position}")
-    st.radio(
-        t("confidence_label"),
-        CONFIDENCE_LEVELS,
-        index=None,
-        format_func={level: t(f"confidence_{level}") for level in CONFIDENCE_LEVELS}.__getitem__,
-        horizontal=True,
-        key=f"confidence-{position}",
-    )
-    submit_col, skip_col = st.columns([1, 1])
-    answer = (attempt, question, position, ordered)
-    submit_col.form_submit_button(t("submit_button"), type="primary", on_click=_submit, args=(*answer, False))
-    skip_col.form_submit_button(t("skip_button"), on_click=_submit, args=(*answer, True))
-
-_show_notice()
+_question_in_progress()
 st.caption(t("assessment_footer"))

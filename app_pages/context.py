@@ -226,6 +226,15 @@ def sign_in_still_valid() -> bool:
     return learner is not None
 
 
+def signed_out_since_callback() -> bool:
+    """For a fragment's own run, where app.py does not run: the widget callback that started it checked
+    the sign-in (`sign_in_still_valid`); this takes that check as app.py would, and says whether it found
+    the session ended (the caller then reruns the whole app, which shows the sign-in page)."""
+    if not st.session_state.pop(CHECKED_BY_CALLBACK_KEY, False):
+        return False  # a whole-app run: app.py has already taken the check
+    return _verified_sign_in(verify=False)[0] is None
+
+
 def learner_id() -> int:
     """Whose data this session sees: the signed-in learner (hosted) or the one local learner."""
     if hosted_mode():

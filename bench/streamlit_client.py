@@ -5,7 +5,9 @@ The browser and the server exchange protobuf messages over `/_stcore/stream`: th
 and streams `ForwardMsg`s (a `new_session` at the start of each run, one `delta` per element, and
 `script_finished`). A page that calls `st.rerun()` or `st.switch_page()` finishes early and runs
 again, so a request is answered when a run finishes successfully. Widgets are found by the key the
-page gave them: a keyed widget's id ends with `-<key>`.
+page gave them: a keyed widget's id ends with `-<key>`. A widget drawn inside an `st.fragment` arrives
+with that fragment's id, and the browser sends it back with the widget's value: the server then runs
+only the fragment, and `page` holds what that run drew.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ class Page:
     """What the last run of a page showed: its widgets by id, and every text element."""
 
     widgets: dict[str, tuple[str, Any]] = field(default_factory=dict)
+    fragments: dict[str, str] = field(default_factory=dict)  # widget id -> id of the fragment it is drawn in
     texts: list[str] = field(default_factory=list)
     exception: str | None = None
     page_hash: str = ""
@@ -113,6 +116,8 @@ class StreamlitClient:
             if element_type in WIDGET_TYPES:
                 proto = getattr(element, element_type)
                 self._building.widgets[proto.id] = (element_type, proto)
+                if message.delta.fragment_id:
+                    self._building.fragments[proto.id] = message.delta.fragment_id
             elif element_type == "exception":
                 self._building.exception = element.exception.message
             elif element_type in ("markdown", "heading", "alert"):
@@ -137,6 +142,9 @@ class StreamlitClient:
         elif self.page.page_hash:
             client_state.page_script_hash = self.page.page_hash
         client_state.widget_states.widgets.extend(states or [])
+        fragment = next((self.page.fragments[s.id] for s in states or [] if s.id in self.page.fragments), None)
+        if fragment is not None and page is None:
+            client_state.fragment_id = fragment
         started = time.perf_counter()
         try:
             await self._socket.send(message.SerializeToString())

@@ -222,3 +222,41 @@ def test_signing_in_through_an_identity_provider_lasts_across_reloads(identity_p
         assert names == ["ada@school.example (sso)"]  # one account, from the provider's verified e-mail
     finally:
         _stop(server)
+
+
+def test_an_answer_given_after_signing_out_everywhere_is_refused_and_leads_to_the_sign_in_form(  # type: ignore[no-untyped-def]
+    hosted_server, context, tmp_path
+) -> None:
+    """An answer reruns only the question (an st.fragment: app.py, which checks the sign-in on every
+    other run, does not run), so the answer's own check is what stops a session ended elsewhere."""
+    from tests.test_browser import _answer_question
+
+    url, _ = hosted_server
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(url)
+    page.locator("#signup-name").fill("grace-hopper")
+    page.locator("#signup-password").fill(PASSWORD)
+    page.get_by_role("button", name="Create my account").click()
+    page.get_by_text("Quick (≈ 15 questions)").click()
+    page.get_by_role("button", name="Start the assessment").click()
+    page.get_by_text("Question 1 of").wait_for()
+    _answer_question(page, 0)
+    page.get_by_text("Question 2 of").wait_for()  # the answer's own run: the question alone
+
+    laptop = context.new_page()  # the same account in another tab, which signs out everywhere
+    laptop.set_default_timeout(60_000)
+    laptop.goto(f"{url}/account")
+    laptop.get_by_role("button", name="Sign out everywhere").click()
+    laptop.get_by_role("link", name="Sign in or create an account").wait_for()
+
+    _answer_question(page, 1)
+    page.get_by_role("link", name="Sign in or create an account").wait_for()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "answer-after-sign-out-everywhere.png"), full_page=True)
+    from quiz.store.database import Store
+
+    store = Store.open(f"sqlite:///{tmp_path / 'data' / 'devready.db'}")
+    attempt = store.unfinished_attempt(store.learner_id("grace-hopper"))
+    assert attempt is not None and attempt.answered == 1  # the first answer only
+    store.engine.dispose()
