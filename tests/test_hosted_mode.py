@@ -168,3 +168,51 @@ def test_the_sign_in_form_speaks_the_browsers_language() -> None:
     assert '<html lang="fr">' in french and catalogue("fr")["signin_button"] in french
     english = form_for("de-DE,en;q=0.5")
     assert '<html lang="en">' in english and catalogue("en")["signin_button"] in english
+
+
+def _through_the_gate(path: str, query: str = "", cookie: str = "") -> tuple[int, str]:
+    """The status and Location header of a page load through the sign-in gate (200 if it reached the app)."""
+    import asyncio
+
+    from starlette.responses import PlainTextResponse
+
+    from web.session_cookie import SignInGate, _store
+
+    _store.cache_clear()  # the gate's store must be this test's data folder
+    headers = [(b"cookie", cookie.encode())] if cookie else []
+    scope = {"type": "http", "method": "GET", "path": path, "query_string": query.encode(), "headers": headers}
+    sent: list[dict[str, object]] = []
+
+    async def receive() -> dict[str, object]:
+        return {"type": "http.request", "body": b""}
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    asyncio.run(SignInGate(PlainTextResponse("the app"))(scope, receive, send))  # type: ignore[arg-type]
+    start = sent[0]
+    location = dict(start["headers"]).get(b"location", b"").decode()  # type: ignore[call-overload]
+    return int(start["status"]), location  # type: ignore[call-overload]
+
+
+def test_a_home_bookmark_opens_the_home_page_at_the_root_with_its_query() -> None:
+    # Streamlit serves the default page at "/" only; /home would open on "Page not found".
+    assert _through_the_gate("/home", "join=abc") == (307, "/?join=abc")
+    assert _through_the_gate("/home/") == (307, "/")
+
+
+def test_a_signed_out_visitor_goes_to_the_sign_in_form_and_then_back_to_the_page_asked_for() -> None:
+    assert _through_the_gate("/", "join=abc") == (303, "/session/sign-in?next=%2F%3Fjoin%3Dabc")
+    assert _through_the_gate("/results") == (303, "/session/sign-in?next=%2Fresults")
+    assert _through_the_gate("/_stcore/health") == (200, "")  # only page loads are gated
+
+
+def test_a_signed_in_visitor_reaches_the_page() -> None:
+    from quiz.store.accounts import sign_in, sign_up
+    from web.session_cookie import COOKIE_NAME
+
+    store = Store.open()
+    sign_up(store, "ada", PASSWORD)
+    token = sign_in(store, "ada", PASSWORD).token
+    assert _through_the_gate("/results", cookie=f"{COOKIE_NAME}={token}") == (200, "")
+    assert _through_the_gate("/results", cookie=f"{COOKIE_NAME}=forged") == (303, "/session/sign-in?next=%2Fresults")

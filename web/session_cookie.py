@@ -41,7 +41,10 @@ MAX_FORM_BYTES = 4096
 # and back to the same page (with its query, e.g. a cohort's ?join= link) once signed in.
 # The account page is left out: it is where a signed-out visitor starts a sign-in through the identity
 # provider, and it shows nobody's data while signed out.
-PAGE_PATHS = frozenset({"", "home", "assessment", "results", "plan", "progress", "scoring", "cohorts", "dashboard"})
+PAGE_PATHS = frozenset({"", "assessment", "results", "plan", "progress", "scoring", "cohorts", "dashboard"})
+# Streamlit serves the default page (home) at the root, never at its url_path: a bookmark or a typed
+# /home would otherwise open on Streamlit's "Page not found" dialog.
+PAGE_ALIASES = {"home": ""}
 SSO_COOKIE = "_streamlit_user"  # Streamlit's own signed cookie (split in chunks when long) after such a sign-in
 
 
@@ -194,17 +197,28 @@ def _hosted() -> bool:
     return os.environ.get("DEVREADY_MODE", "local").strip().lower() == "hosted"
 
 
+def _address(scope: Scope, path: str) -> str:
+    """The path with the request's query kept (a cohort's ?join= link must survive every detour)."""
+    query = scope.get("query_string", b"").decode("latin-1")
+    return "/" + path + (f"?{query}" if query else "")
+
+
 class SignInGate:
     """ASGI middleware: in hosted mode, a page request without a valid session goes to the sign-in form.
 
     Only page loads (GET of a page path) are gated; the WebSocket, health checks, static files and the
     forms themselves pass through. The app still checks the session on every run (`app.py`).
+    In every mode, an alias of a page (`PAGE_ALIASES`) is sent to the page's real address.
     """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"].strip("/") in PAGE_ALIASES:
+            target = _address(scope, PAGE_ALIASES[scope["path"].strip("/")])
+            await RedirectResponse(target, status_code=307)(scope, receive, send)
+            return
         if scope["type"] == "http" and scope["method"] == "GET" and _hosted():
             path = scope["path"].strip("/")
             if path in PAGE_PATHS:
@@ -213,8 +227,7 @@ class SignInGate:
                 learner = await run_in_threadpool(session_learner, _store(), token) if token else None
                 # Streamlit checks its own signed cookie when the page runs; the gate only saves a detour.
                 if learner is None and not any(name.startswith(SSO_COOKIE) for name in request.cookies):
-                    query = scope.get("query_string", b"").decode("latin-1")
-                    target = "/" + path + (f"?{query}" if query else "")
+                    target = _address(scope, path)
                     response = RedirectResponse(f"{SIGN_IN_PATH}?next={quote(target, safe='')}", status_code=303)
                     await response(scope, receive, send)
                     return
