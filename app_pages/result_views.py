@@ -27,12 +27,7 @@ from quiz.report.result_tables import decision_rows, skill_rows
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def result_figures(attempt_id: str, locale: str, _result: AttemptResult) -> dict[str, object]:
-    bank = bank_report().bank
-    return {
-        "radar": charts.radar_chart(_result, bank),
-        "gaps": charts.gap_chart(_result, bank),
-        "calibration": charts.calibration_chart(_result),
-    }
+    return dict(charts.result_charts(_result, bank_report().bank))
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)

@@ -47,18 +47,22 @@ if result.decisions:
     for note in decision_notes(result, bank):
         st.caption(note)
 
-st.plotly_chart(figures["radar"], key="radar")
-st.plotly_chart(figures["gaps"], key="gaps")
+if "radar" in figures:
+    st.plotly_chart(figures["radar"], key="radar")
+    st.plotly_chart(figures["gaps"], key="gaps")
+else:
+    st.info(t("nothing_to_chart"), icon=":material/bar_chart:")
 st.subheader(t("skills_table_title"))
 st.dataframe(skill_table(attempt.id, current_locale(), result), hide_index=True)
 
-st.subheader(t("calibration_title"))
-st.plotly_chart(figures["calibration"], key="calibration")
-wrong_but_sure = result.certain_and_wrong
-if wrong_but_sure:
-    st.warning(t("certain_and_wrong", count=len(wrong_but_sure)))
-else:
-    st.caption(t("no_certain_and_wrong"))
+if "calibration" in figures:  # a confidence was given with at least one answer
+    st.subheader(t("calibration_title"))
+    st.plotly_chart(figures["calibration"], key="calibration")
+    wrong_but_sure = result.certain_and_wrong
+    if wrong_but_sure:
+        st.warning(t("certain_and_wrong", count=len(wrong_but_sure)))
+    else:
+        st.caption(t("no_certain_and_wrong"))
 
 st.page_link("app_pages/plan.py", label=t("go_plan"), icon=":material/route:")
 

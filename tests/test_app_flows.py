@@ -66,6 +66,22 @@ def test_every_page_renders_without_an_exception(page: str) -> None:
     assert not at.exception
 
 
+def test_an_attempt_answered_too_fast_to_read_shows_why_there_is_no_chart_of_levels(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import quiz.measure.rapid as rapid
+
+    monkeypatch.setattr(rapid, "FLOOR_S", 1e6)  # every answer is now a rapid guess
+    monkeypatch.setattr(rapid, "CAP_S", 1e6)
+    at = _start(_app())
+    while _on_question_page(at):
+        at = _answer_current(at)
+    assert not at.exception
+    assert "came too fast to have been read" in at.warning[0].value
+    assert "No chart of your levels this time" in at.info[0].value
+    assert len(at.get("plotly_chart")) == 1  # the confidence chart alone, not an empty radar
+
+
 def test_home_explains_the_assessment_and_offers_the_settings() -> None:
     at = _app()
     assert "measures your back-end skills" in at.markdown[0].value

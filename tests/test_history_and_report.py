@@ -84,6 +84,20 @@ def test_the_report_is_a_complete_offline_html_page(report: str) -> None:
     assert "@media print" in report
 
 
+def test_a_report_of_rushed_answers_says_why_it_has_no_chart_of_levels(small_bank: Bank) -> None:
+    rushed = _result(small_bank, {"python"}, 1)
+    rushed = evaluate_attempt(
+        small_bank,
+        dataclasses.replace(
+            rushed.attempt, responses=tuple(dataclasses.replace(r, seconds=1.0) for r in rushed.attempt.responses)
+        ),
+    )
+    report = render_report(rushed, small_bank)
+    assert "No chart of your levels this time" in report
+    assert report.count('class="plotly-graph-div"') == 1  # the confidence chart alone
+    assert report.count("plotly.js v") <= 2  # and it still carries the library
+
+
 def test_the_report_escapes_every_answer(report: str) -> None:
     assert "<script>alert('x')</script>" not in report
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in report

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import plotly.io as pio
@@ -20,7 +21,7 @@ from quiz.store.attempt import Attempt, Response
 NOW = datetime(2026, 11, 26, tzinfo=UTC)
 
 
-def _attempt(bank: Bank, right: set[str] | None = None, confidence: str = "certain") -> Attempt:
+def _attempt(bank: Bank, right: set[str] | None = None, confidence: str = "certain", seconds: float = 5.0) -> Attempt:
     quiz = assemble_quiz(bank, AssessmentSettings("junior", ("python",), Length.QUICK), rng=random.Random(7))
     responses = []
     for position, item in enumerate(quiz.items):
@@ -28,7 +29,9 @@ def _attempt(bank: Bank, right: set[str] | None = None, confidence: str = "certa
         is_right = right is None or bank.skill_of(item.question_id) in right
         chosen = question.correct_texts[:1] if is_right else [question.choices[-1].text]
         responses.append(
-            Response(item.question_id, position, tuple(chosen), score_answer(question, chosen), confidence, 5.0, NOW)
+            Response(
+                item.question_id, position, tuple(chosen), score_answer(question, chosen), confidence, seconds, NOW
+            )
         )
     return Attempt("a1", quiz, NOW, NOW, tuple(responses))
 
@@ -78,6 +81,20 @@ def test_the_calibration_chart_shows_the_share_right_per_confidence(mixed: Attem
     bar = charts.calibration_chart(mixed).data[0]
     assert list(bar.x) == ["Certain"]
     assert list(bar.y) == [pytest.approx(0.5)]
+
+
+def test_an_attempt_with_every_answer_rushed_or_skipped_draws_only_the_charts_it_can_fill(small_bank: Bank) -> None:
+    answered = evaluate_attempt(small_bank, _attempt(small_bank))
+    rushed = evaluate_attempt(small_bank, _attempt(small_bank, seconds=1.0))  # under the 3 s floor: guesses
+    attempt = _attempt(small_bank)
+    skipped = evaluate_attempt(
+        small_bank, replace(attempt, responses=tuple(replace(r, chosen=(), confidence=None) for r in attempt.responses))
+    )
+    assert set(charts.result_charts(answered, small_bank)) == {"radar", "gaps", "calibration"}
+    # No level to draw, but the confidence given with each rushed answer still says something.
+    assert set(charts.result_charts(rushed, small_bank)) == {"calibration"}
+    # A skip says "I don't know": it scores 0, so the levels are drawn; no confidence was given.
+    assert set(charts.result_charts(skipped, small_bank)) == {"radar", "gaps"}
 
 
 def test_share_axes_write_percentages_the_readers_way(mixed: AttemptResult, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -137,6 +137,21 @@ def calibration_chart(result: AttemptResult) -> go.Figure:
     return figure
 
 
+def result_charts(result: AttemptResult, bank: Bank) -> dict[str, go.Figure]:
+    """The charts of an attempt that have something to draw, by name (radar, gaps, calibration).
+
+    An attempt whose answers all came too fast to count (rapid guesses) estimates no level: an empty radar
+    with bare angle labels would look like a broken page, so the page says why there is no chart instead.
+    """
+    figures: dict[str, go.Figure] = {}
+    if any(gap.estimate is not None for gap in result.gaps):
+        figures["radar"] = radar_chart(result, bank)
+        figures["gaps"] = gap_chart(result, bank)
+    if any(row.answers for row in result.calibration):
+        figures["calibration"] = calibration_chart(result)
+    return figures
+
+
 def plan_timeline(plan: Plan, bank: Bank) -> go.Figure:
     """Week-by-week timeline of the plan's modules."""
     items = list(plan.items)

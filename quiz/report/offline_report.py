@@ -65,8 +65,10 @@ def render_report(result: AttemptResult, bank: Bank) -> str:
     parts.append(
         f'<p class="muted">{e(t("readiness_help", measured=result.skills_with_own_answers, total=ready.skills_total, minimum=MIN_ANSWERS_FOR_LEVEL))}</p>'
     )
-    figures = [charts.radar_chart(result, bank), charts.gap_chart(result, bank), charts.calibration_chart(result)]
-    for index, figure in enumerate(figures):
+    figures = charts.result_charts(result, bank)
+    if "radar" not in figures:
+        parts.append(f"<p>{e(t('nothing_to_chart'))}</p>")
+    for index, figure in enumerate(figures.values()):
         parts.append(f'<div class="chart">{figure_html(figure, index == 0)}</div>')
     if result.decisions:
         parts.append(f"<h2>{e(t('adaptive_title', count=attempt.answered))}</h2>")
