@@ -33,7 +33,10 @@ if not history:
     st.page_link("app_pages/home.py", label=t("go_home"), icon=":material/home:")
 else:
     st.dataframe(history_table(learner, signature), hide_index=True)
-    st.plotly_chart(progress_figure(learner, signature, "readiness"), key="readiness_over_time")
+    if any(result.readiness.skills_measured for result in history):
+        st.plotly_chart(progress_figure(learner, signature, "readiness"), key="readiness_over_time")
+    else:  # every attempt's answers came too fast to count: an empty chart would look broken
+        st.info(t("no_readiness_over_time"), icon=":material/show_chart:")
 
     labels, skills = attempt_labels_and_skills(learner, signature)
     if skills:

@@ -80,6 +80,12 @@ def test_an_attempt_answered_too_fast_to_read_shows_why_there_is_no_chart_of_lev
     assert "came too fast to have been read" in at.warning[0].value
     assert "No chart of your levels this time" in at.info[0].value
     assert len(at.get("plotly_chart")) == 1  # the confidence chart alone, not an empty radar
+    at.switch_page("app_pages/progress.py").run()
+    assert not at.exception
+    assert "No readiness to chart over time yet" in at.info[0].value
+    assert not at.get("plotly_chart")
+    hints = [block.value for block in at.markdown if block.value.startswith("- **")]
+    assert hints and all("no answer counted towards it this time" in hint for hint in hints)
 
 
 def test_home_explains_the_assessment_and_offers_the_settings() -> None:

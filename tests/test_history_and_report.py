@@ -92,6 +92,8 @@ def test_a_report_of_rushed_answers_says_why_it_has_no_chart_of_levels(small_ban
             rushed.attempt, responses=tuple(dataclasses.replace(r, seconds=1.0) for r in rushed.attempt.responses)
         ),
     )
+    # Nothing counted, so nothing was inferred either: the retake hints say so rather than "inferred".
+    assert {hint.reason for hint in retake_hints(rushed)} == {"no_estimate"}
     report = render_report(rushed, small_bank)
     assert "No chart of your levels this time" in report
     assert report.count('class="plotly-graph-div"') == 1  # the confidence chart alone

@@ -58,7 +58,7 @@ def compare_attempts(first: AttemptResult, second: AttemptResult) -> list[SkillC
 @dataclass(frozen=True)
 class RetakeHint:
     skill_id: str
-    reason: str  # "uncertain", "gap" or "not_measured"
+    reason: str  # "gap", "not_measured" (inferred from the others), "no_estimate" (nothing counted) or "uncertain"
 
 
 def retake_hints(latest: AttemptResult, gaps: int = 3, unmeasured: int = 2, uncertain: int = 1) -> list[RetakeHint]:
@@ -69,7 +69,11 @@ def retake_hints(latest: AttemptResult, gaps: int = 3, unmeasured: int = 2, unce
     hints = [RetakeHint(gap.skill_id, "gap") for gap in by_priority[:gaps]]
     # Inferred from the other skills only: a few answers of its own would tell far more.
     by_weight = sorted((g for g in latest.gaps if g not in direct), key=lambda g: -g.target.weight)
-    hints += [RetakeHint(gap.skill_id, "not_measured") for gap in by_weight[:unmeasured]]
+    # An attempt none of whose answers counted (all too fast to read) has nothing to infer from either.
+    hints += [
+        RetakeHint(gap.skill_id, "not_measured" if gap.estimate is not None else "no_estimate")
+        for gap in by_weight[:unmeasured]
+    ]
     named = {hint.skill_id for hint in hints}
     by_uncertainty = sorted(
         (g for g in direct if g.skill_id not in named),
