@@ -29,14 +29,15 @@ st.caption(t("results_when", date=day(attempt.started_at), count=attempt.answere
 if ready.skills_measured:
     st.metric(t("readiness_label"), t("readiness_value", value=ready.value, sd=ready.sd))
 st.subheader(result.sentence)
-st.caption(
-    t(
-        "readiness_help",
-        measured=result.skills_with_own_answers,
-        total=ready.skills_total,
-        minimum=MIN_ANSWERS_FOR_LEVEL,
+if result.any_level_estimated:  # otherwise "the others inferred from your other skills" would be untrue
+    st.caption(
+        t(
+            "readiness_help",
+            measured=result.skills_with_own_answers,
+            total=ready.skills_total,
+            minimum=MIN_ANSWERS_FOR_LEVEL,
+        )
     )
-)
 st.page_link("app_pages/scoring.py", label=t("how_readiness_works"), icon=":material/calculate:")
 if result.rapid_guesses:
     st.warning(t("rapid_guesses", count=len(result.rapid_guesses)), icon=":material/fast_forward:")

@@ -79,6 +79,7 @@ def test_an_attempt_answered_too_fast_to_read_shows_why_there_is_no_chart_of_lev
     assert not at.exception
     assert "came too fast to have been read" in at.warning[0].value
     assert "No chart of your levels this time" in at.info[0].value
+    assert not any("inferred mostly from your other skills" in caption.value for caption in at.caption)
     assert len(at.get("plotly_chart")) == 1  # the confidence chart alone, not an empty radar
     at.switch_page("app_pages/progress.py").run()
     assert not at.exception
@@ -112,6 +113,7 @@ def test_a_quick_assessment_reaches_the_results_and_the_plan() -> None:
     assert at.title[0].value.startswith("Your results")
     assert at.metric[0].label == "Readiness"
     assert "±" in at.metric[0].value
+    assert any("inferred mostly from your other skills" in caption.value for caption in at.caption)
     assert len(at.get("plotly_chart")) == 3
     assert len(at.expander) >= total
     at.switch_page("app_pages/plan.py").run()

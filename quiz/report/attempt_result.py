@@ -87,6 +87,11 @@ class AttemptResult:
         return sum(gap.estimate is not None and not gap.estimate.inferred for gap in self.gaps)
 
     @property
+    def any_level_estimated(self) -> bool:
+        """False only when no answer counted at all (every one a rapid guess): nothing to infer from."""
+        return any(gap.estimate is not None for gap in self.gaps)
+
+    @property
     def many_rapid_guesses(self) -> bool:
         answered = sum(not response.skipped for response in self.attempt.responses)
         return bool(answered) and len(self.rapid_guesses) >= MANY_RAPID_SHARE * answered

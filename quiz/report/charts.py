@@ -144,7 +144,7 @@ def result_charts(result: AttemptResult, bank: Bank) -> dict[str, go.Figure]:
     with bare angle labels would look like a broken page, so the page says why there is no chart instead.
     """
     figures: dict[str, go.Figure] = {}
-    if any(gap.estimate is not None for gap in result.gaps):
+    if result.any_level_estimated:
         figures["radar"] = radar_chart(result, bank)
         figures["gaps"] = gap_chart(result, bank)
     if any(row.answers for row in result.calibration):

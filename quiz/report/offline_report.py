@@ -62,9 +62,10 @@ def render_report(result: AttemptResult, bank: Bank) -> str:
         value = t("readiness_value", value=ready.value, sd=ready.sd)
         parts.append(f'<p class="readiness">{e(t("readiness_label"))}: {e(value)}</p>')
     parts.append(f"<p><strong>{e(result.sentence)}</strong></p>")
-    parts.append(
-        f'<p class="muted">{e(t("readiness_help", measured=result.skills_with_own_answers, total=ready.skills_total, minimum=MIN_ANSWERS_FOR_LEVEL))}</p>'
-    )
+    if result.any_level_estimated:
+        parts.append(
+            f'<p class="muted">{e(t("readiness_help", measured=result.skills_with_own_answers, total=ready.skills_total, minimum=MIN_ANSWERS_FOR_LEVEL))}</p>'
+        )
     figures = charts.result_charts(result, bank)
     if "radar" not in figures:
         parts.append(f"<p>{e(t('nothing_to_chart'))}</p>")
