@@ -100,10 +100,14 @@ def learners() -> None:
     ready = result.readiness
     st.metric(t("readiness_label"), t("readiness_value", value=ready.value, sd=ready.sd))
     st.write(result.sentence)
-    st.plotly_chart(result_figures(result.attempt.id, current_locale(), result)["gaps"], key="learner_gaps")
+    figures = result_figures(result.attempt.id, current_locale(), result)
+    if "gaps" in figures:
+        st.plotly_chart(figures["gaps"], key="learner_gaps")
+    else:  # every answer of that attempt came too fast to count: no level to draw
+        st.caption(t("dashboard_learner_nothing_counted"))
     st.dataframe(skill_table(result.attempt.id, current_locale(), result), hide_index=True)
     history = [cohort_result_of(attempt) for attempt in standing.role_attempts]
-    if len(history) > 1:
+    if sum(1 for past in history if past.readiness.skills_measured) > 1:
         st.plotly_chart(charts.readiness_over_time(history), key="learner_progress")
 
 

@@ -188,6 +188,8 @@ def test_a_learner_reloads_mid_assessment_resumes_finishes_and_downloads_the_rep
     total = int(page.get_by_text("Question 1 of").inner_text().rsplit(" ", 1)[1])
     for number in (1, 2, 3):
         page.get_by_text(f"Question {number} of {total}").wait_for()
+        if number == 1:  # read one question (10 s: never a rapid guess), so the results have levels to chart
+            page.wait_for_timeout(10_100)
         _answer_question(page, number - 1)
         _submitted(page, number, total)
     page.reload()  # a reload starts a new session: only the database remembers the attempt
