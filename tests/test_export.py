@@ -85,6 +85,21 @@ def test_an_invalid_export_is_refused_with_the_field_named(small_bank: Bank, man
         parse_export(broken if isinstance(broken, str) else json.dumps(broken), small_bank)
 
 
+def test_a_french_reader_is_told_in_french_what_is_wrong_and_where(small_bank: Bank) -> None:
+    from quiz.messages import using_locale
+
+    document = _first(_export_of(_attempt(small_bank)), profile_id="astronaut", languages=["cobol"])
+    document["attempts"][0]["responses"][0].pop("answered_at")
+    with using_locale("fr"), pytest.raises(InvalidExport) as refused:
+        parse_export(json.dumps(document), small_bank)
+    # The field keeps the name the file gives it; the words around it are French.
+    assert str(refused.value).startswith("1 problème, rien n’a été importé\u00a0: ")
+    assert "évaluation 1, réponse 1, answered_at\u00a0: un champ obligatoire manque" in str(refused.value)
+    with using_locale("fr"), pytest.raises(InvalidExport) as refused:
+        parse_export(json.dumps(_first(_export_of(_attempt(small_bank)), profile_id="astronaut")), small_bank)
+    assert "évaluation 1" in str(refused.value) and "profile_id\u00a0: profil inconnu 'astronaut'" in str(refused.value)
+
+
 def test_importing_on_another_machine_restores_history_without_duplicates(tmp_path, small_bank: Bank) -> None:  # type: ignore[no-untyped-def]
     source = Store.open(f"sqlite:///{tmp_path / 'a.db'}")
     learner = source.learner_id()

@@ -8,6 +8,10 @@ The file may come from an older DevReady, another machine, or someone crafting o
   app shows it as such and scores it as a skip), never a crash;
 - **every score is recomputed** from the chosen options against the bank, never taken from the file;
 - every fault is named by attempt, answer and field, and nothing is imported while one remains.
+
+The faults are written in the reader's language (`t`); a field is named as the file spells it, and a
+schema fault that pydantic describes is shown with pydantic's own (English) words unless it is a
+missing or an unknown field.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from quiz.content.bank import Bank
 from quiz.content.kinds import KINDS, Answering
 from quiz.measure.assemble import AssessmentSettings, Length, Quiz, QuizItem
 from quiz.measure.scoring import SKIP_CREDIT, score_answer
-from quiz.messages import counted
+from quiz.messages import t
 from quiz.store.attempt import Attempt, Response
 
 MAX_FILE_BYTES = 8 * 1024 * 1024  # a learner's whole history is far smaller (500 attempts ≈ 3 MB)
@@ -109,7 +113,7 @@ def _too_deep(value: Any) -> bool:
 def _read_json(data: bytes | str) -> Any:
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
     if len(raw) > MAX_FILE_BYTES:
-        raise InvalidExport(f"the file is {len(raw) / 1e6:.1f} MB; an export is at most {MAX_FILE_BYTES / 1e6:.0f} MB")
+        raise InvalidExport(t("import_too_large", size=round(len(raw) / 1e6, 1), limit=MAX_FILE_BYTES // 1_000_000))
     try:
         document = json.loads(
             raw.decode("utf-8"),
@@ -118,11 +122,11 @@ def _read_json(data: bytes | str) -> Any:
             parse_float=_bounded(float),
         )
     except RecursionError as error:
-        raise InvalidExport(f"not a DevReady export: nested more than {MAX_DEPTH} levels deep") from error
+        raise InvalidExport(t("import_too_deep", depth=MAX_DEPTH)) from error
     except (ValueError, UnicodeDecodeError) as error:  # JSONDecodeError is a ValueError
-        raise InvalidExport(f"not a JSON file: {error}") from error
+        raise InvalidExport(t("import_not_json", error=str(error))) from error
     if _too_deep(document):
-        raise InvalidExport(f"not a DevReady export: nested more than {MAX_DEPTH} levels deep")
+        raise InvalidExport(t("import_too_deep", depth=MAX_DEPTH))
     return document
 
 
@@ -133,17 +137,24 @@ def _where(location: tuple[int | str, ...]) -> str:
     while steps:
         step = steps.pop(0)
         if step in ("attempts", "responses", "items") and steps and isinstance(steps[0], int):
-            label = {"attempts": "attempt", "responses": "answer", "items": "question"}[str(step)]
-            words.append(f"{label} {int(steps.pop(0)) + 1}")
+            label = {"attempts": "import_attempt", "responses": "import_answer", "items": "import_question"}[str(step)]
+            words.append(t(label, number=int(steps.pop(0)) + 1))
         else:
             words.append(str(step))
-    return ", ".join(words) or "the file"
+    return ", ".join(words) or t("import_the_file")
+
+
+def _schema_fault(error: Any) -> str:
+    """What pydantic found, in the reader's words for the two faults a hand-edited file makes most."""
+    kind = {"missing": "import_fault_missing", "extra_forbidden": "import_fault_unknown_field"}.get(error["type"])
+    return t(kind) if kind else str(error["msg"])
 
 
 def _refuse(faults: list[str]) -> None:
     shown = "; ".join(faults[:MAX_FAULTS_SHOWN])
-    more = f" (and {len(faults) - MAX_FAULTS_SHOWN} more)" if len(faults) > MAX_FAULTS_SHOWN else ""
-    raise InvalidExport(f"{counted(len(faults), 'problem')}, nothing was imported: {shown}{more}")
+    if len(faults) > MAX_FAULTS_SHOWN:
+        shown += t("import_more", count=len(faults) - MAX_FAULTS_SHOWN)
+    raise InvalidExport(t("import_refused", count=len(faults), faults=shown))
 
 
 def _aware(moment: datetime) -> datetime:
@@ -153,51 +164,49 @@ def _aware(moment: datetime) -> datetime:
 def _attempt_faults(record: AttemptRecord, bank: Bank) -> Iterator[tuple[str, str]]:
     """(where inside the attempt, what is wrong) for each way `record` disagrees with the bank."""
     if record.profile_id not in bank.profiles:
-        yield "profile_id", f"unknown profile {record.profile_id!r}"
+        yield "profile_id", t("import_fault_unknown_profile", value=repr(record.profile_id))
     for language in record.languages:
         if language not in bank.language_skills:
-            yield "languages", f"unknown language {language!r}"
+            yield "languages", t("import_fault_unknown_language", value=repr(language))
     if len(set(record.languages)) != len(record.languages):
-        yield "languages", "a language is listed twice"
+        yield "languages", t("import_fault_language_twice")
     for skill in (*record.focus, *record.skills):
         if skill not in bank.skills:
-            yield "skills", f"unknown skill {skill!r}"
+            yield "skills", t("import_fault_unknown_skill", value=repr(skill))
     if record.finished_at is not None and _aware(record.finished_at) < _aware(record.started_at):
-        yield "finished_at", "before started_at"
+        yield "finished_at", t("import_fault_finished_before_start")
     positions: dict[str, int] = {}
     for index, (question_id, order) in enumerate(record.items):
-        where = f"question {index + 1}"
+        where = t("import_question", number=index + 1)
         if question_id in positions:
-            yield where, f"question {question_id!r} is asked twice"
+            yield where, t("import_fault_question_twice", value=repr(question_id))
         positions.setdefault(question_id, index)
         question = bank.questions.get(question_id)
         count = len(question.choices) if question is not None else len(order)
         if sorted(order) != list(range(count)):
-            yield f"{where}, option order", f"not an order of the question's {count} options"
+            yield f"{where}, {t('import_option_order')}", t("import_fault_option_order", count=count)
     answered: set[str] = set()
     for index, response in enumerate(record.responses):
-        where = f"answer {index + 1}"
+        where = t("import_answer", number=index + 1)
         if response.question_id not in positions:
-            yield f"{where}, question_id", f"{response.question_id!r} is not one of this attempt's questions"
+            yield f"{where}, question_id", t("import_fault_not_in_attempt", value=repr(response.question_id))
             continue
         if response.question_id in answered:
-            yield f"{where}, question_id", f"{response.question_id!r} is answered twice"
+            yield f"{where}, question_id", t("import_fault_answered_twice", value=repr(response.question_id))
         answered.add(response.question_id)
         if response.position != positions[response.question_id]:
-            yield (
-                f"{where}, position",
-                f"the question is number {positions[response.question_id] + 1}, not {response.position + 1}",
-            )
+            expected, given = positions[response.question_id] + 1, response.position + 1
+            yield f"{where}, position", t("import_fault_position", expected=expected, given=given)
         question = bank.questions.get(response.question_id)
         if question is None:
             continue  # removed from the bank: kept, and scored as a skip
         texts = {option.text for option in question.choices}
         if len(set(response.chosen)) != len(response.chosen):
-            yield f"{where}, chosen", "an option is chosen twice"
+            yield f"{where}, chosen", t("import_fault_chosen_twice")
         if any(text not in texts for text in response.chosen):
-            yield f"{where}, chosen", "not an option of this question"
+            yield f"{where}, chosen", t("import_fault_not_an_option")
         if KINDS[question.kind].answering is Answering.ONE and len(response.chosen) > 1:
-            yield f"{where}, chosen", f"a {question.kind.value} question takes one answer"
+            yield f"{where}, chosen", t("import_fault_one_answer", kind=question.kind.value)
 
 
 def _to_attempt(record: AttemptRecord, bank: Bank) -> Attempt:
@@ -223,16 +232,16 @@ def parse_export(data: bytes | str, bank: Bank) -> list[Attempt]:
     try:
         export = ExportFile.model_validate(document)
     except ValidationError as error:
-        _refuse([f"{_where(tuple(e['loc']))}: {e['msg']}" for e in error.errors(include_url=False)])
+        _refuse([t("import_fault_at", where=_where(tuple(e["loc"])), fault=_schema_fault(e)) for e in error.errors()])
         raise  # unreachable: _refuse raises
     faults = [
-        f"attempt {number} ({record.id[:8]}), {where}: {problem}"
+        t("import_fault_at", where=f"{t('import_attempt', number=number)} ({record.id[:8]}), {where}", fault=problem)
         for number, record in enumerate(export.attempts, start=1)
         for where, problem in _attempt_faults(record, bank)
     ]
     ids = [record.id for record in export.attempts]
     if len(set(ids)) != len(ids):
-        faults.append("attempts: an attempt id appears twice")
+        faults.append(t("import_fault_at", where="attempts", fault=t("import_fault_attempt_twice")))
     if faults:
         _refuse(faults)
     return [_to_attempt(record, bank) for record in export.attempts]
