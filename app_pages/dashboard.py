@@ -98,7 +98,8 @@ def learners() -> None:
         return
     result = standing.latest
     ready = result.readiness
-    st.metric(t("readiness_label"), t("readiness_value", value=ready.value, sd=ready.sd))
+    if ready.skills_measured:  # with nothing counted, "0% ± 0%" would read as a measured zero
+        st.metric(t("readiness_label"), t("readiness_value", value=ready.value, sd=ready.sd))
     st.write(result.sentence)
     figures = result_figures(result.attempt.id, current_locale(), result)
     if "gaps" in figures:

@@ -113,6 +113,7 @@ def test_six_learners_who_share_fill_the_dashboard_and_one_who_leaves_disappears
     assert all(name in drill_down for name in learners)
     # student0, shown first, took the last attempt through the pages, every answer too fast to count.
     assert "No level to chart: none of the answers of this learner's latest attempt counted" in drill_down
+    assert not [metric for metric in teacher.metric if metric.label == "Readiness"]  # no "0% ± 0%" either
     assert "Median readiness per week" in _dashboard_text(teacher, "trend") and teacher.get("plotly_chart")
 
     leaver = sessions["student5"]
