@@ -101,6 +101,8 @@ def learners() -> None:
     if ready.skills_measured:  # with nothing counted, "0% ± 0%" would read as a measured zero
         st.metric(t("readiness_label"), t("readiness_value", value=ready.value, sd=ready.sd))
     st.write(result.sentence)
+    if result.caveat:
+        st.caption(result.caveat)
     figures = result_figures(result.attempt.id, current_locale(), result)
     if "gaps" in figures:
         st.plotly_chart(figures["gaps"], key="learner_gaps")

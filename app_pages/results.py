@@ -29,6 +29,8 @@ st.caption(t("results_when", date=day(attempt.started_at), count=attempt.answere
 if ready.skills_measured:
     st.metric(t("readiness_label"), t("readiness_value", value=ready.value, sd=ready.sd))
 st.subheader(result.sentence)
+if result.caveat:
+    st.info(result.caveat, icon=":material/balance:")
 if result.any_level_estimated:  # otherwise "the others inferred from your other skills" would be untrue
     st.caption(
         t(

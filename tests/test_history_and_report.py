@@ -162,3 +162,11 @@ def test_attempt_axes_tick_whole_attempts_and_the_band_draws_no_points(small_ban
     assert [trace.mode for trace in one.data[:2]] == ["lines", "lines"]
     many = charts.level_over_time([_result(small_bank, set(), day) for day in range(1, 26)], "sql", small_bank)
     assert many.layout.xaxis.dtick == 3 and list(many.layout.xaxis.range) == [0.5, 25.5]
+
+
+def test_the_report_carries_the_caveat_of_a_verdict_it_cannot_settle(small_bank: Bank) -> None:
+    result = _result(small_bank, {"python"}, 1)
+    unsettled = dataclasses.replace(result, caveat="Not settled yet: <b>22% to 66%</b>")
+    report = render_report(unsettled, small_bank)
+    assert "<p>Not settled yet: &lt;b&gt;22% to 66%&lt;/b&gt;</p>" in report
+    assert "Not settled yet" not in render_report(dataclasses.replace(result, caveat=None), small_bank)

@@ -27,7 +27,8 @@ def fresh_app(data_dir: Path) -> Iterator[None]:
 
 
 def _take(at: AppTest, pick: str, seconds: float, rng: random.Random) -> AppTest:
-    """Answer every question: "random" picks, or the "key"; each answer taking `seconds`."""
+    """Answer every question: "random" picks, the "key", or "alternate" (the key, then a random pick, and
+    so on); each answer taking `seconds`."""
     bank = load_bank()
     store = Store.open()
     while _on_question_page(at):
@@ -38,7 +39,7 @@ def _take(at: AppTest, pick: str, seconds: float, rng: random.Random) -> AppTest
         question = bank.questions[attempt.quiz.items[position].question_id]
         shown = f"shown-{attempt.id}-{position}"  # when the page showed this question (time.monotonic)
         at.session_state[shown] = at.session_state[shown] - seconds
-        wanted = question.correct_texts if pick == "key" else None
+        wanted = question.correct_texts if pick == "key" or (pick == "alternate" and position % 2 == 0) else None
         if KINDS[question.kind].answering is Answering.SEVERAL:
             boxes = [c for c in at.checkbox if c.key and c.key.startswith("opt-")]
             chosen = [b for b in boxes if b.label in wanted] if wanted else rng.sample(boxes, rng.choice((1, 2)))
@@ -82,3 +83,17 @@ def test_answers_given_in_one_second_each_are_flagged_and_do_not_count() -> None
     total = len(Store.open().latest_finished_attempt(1).responses)  # type: ignore[union-attr]
     assert note.startswith(f"{total} answers came too fast")
     assert not at.metric  # no answer counted: nothing to estimate, so no readiness figure
+
+
+def test_a_verdict_the_quick_form_cannot_settle_says_so_and_points_to_a_longer_form() -> None:
+    at = _take(_start(AppTest.from_file(APP, default_timeout=120).run()), "alternate", 30.0, random.Random(4))
+    value, sd = (float(part.strip(" %")) / 100 for part in at.metric[0].value.split("±"))
+    assert value - sd < 0.5 <= value + sd  # about half right on 15 questions: the band straddles "close"
+    caveat = next(box.value for box in at.info if box.value.startswith("Not settled yet"))
+    assert "within one standard deviation your readiness runs from" in caveat and ", across the 50%" in caveat
+    assert caveat.endswith("A standard assessment asks more questions per skill and would narrow it.")
+
+
+def test_a_verdict_well_clear_of_every_line_comes_without_a_caveat() -> None:
+    at = _take(_full_form(AppTest.from_file(APP, default_timeout=120).run()), "random", 30.0, random.Random(4))
+    assert not [box for box in at.info if box.value.startswith("Not settled yet")]

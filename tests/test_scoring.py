@@ -9,17 +9,20 @@ import pytest
 
 from quiz.content.bank import Bank
 from quiz.content.models import SkillTarget
+from quiz.measure.assemble import AssessmentSettings, Length
 from quiz.measure.estimate import estimate_attempt
 from quiz.measure.irt import posterior
 from quiz.measure.scoring import (
     Gap,
+    Readiness,
     SkillEstimate,
     best_language,
     profile_gaps,
     readiness,
     score_answer,
 )
-from quiz.report.summary import verdict
+from quiz.messages import using_locale
+from quiz.report.summary import verdict, verdict_caveat
 
 
 def test_single_choice_scores_one_only_for_the_key(small_bank: Bank) -> None:
@@ -197,3 +200,38 @@ def test_with_no_correlation_the_copula_gives_the_independent_sd() -> None:
     import numpy as np
 
     assert _share_sd(probabilities, np.eye(3), 6.0) == pytest.approx(exact, rel=0.03)
+
+
+QUICK = AssessmentSettings("junior", ("python",), Length.QUICK)
+STANDARD = AssessmentSettings("junior", ("python",), Length.STANDARD)
+
+
+def test_a_verdict_whose_band_stays_on_one_side_of_every_line_needs_no_caveat() -> None:
+    # 19% ± 27%: from 0% to 46%, under the 50% line of "close": "not yet ready" holds across the band.
+    assert verdict_caveat(Readiness(0.19, 0.27, 14, 14), STANDARD) is None
+    assert verdict_caveat(Readiness(0.92, 0.05, 14, 14), QUICK) is None  # 87%-97%: ready either way
+    assert verdict_caveat(Readiness(0.0, 0.0, 0, 14), QUICK) is None  # nothing counted: no verdict to qualify
+
+
+def test_a_verdict_whose_band_straddles_a_line_says_it_is_not_settled_and_where_the_band_runs() -> None:
+    caveat = verdict_caveat(Readiness(0.44, 0.22, 14, 14), STANDARD)
+    assert caveat == (
+        "Not settled yet: within one standard deviation your readiness runs from 22% to 66%, across the 50% line"
+        " between two verdicts. The skills whose chance of meeting the target is near even decide which side"
+        " you are on."
+    )
+
+
+def test_a_band_across_both_lines_names_both_and_a_quick_form_points_to_a_longer_one() -> None:
+    caveat = verdict_caveat(Readiness(0.6, 0.3, 14, 14), QUICK)
+    assert caveat is not None
+    assert "from 30% to 90%, across the 50% and 80% lines between the verdicts" in caveat
+    assert caveat.endswith("A standard assessment asks more questions per skill and would narrow it.")
+
+
+def test_the_caveat_reads_in_french_with_french_percentages() -> None:
+    with using_locale("fr"):
+        caveat = verdict_caveat(Readiness(0.44, 0.22, 14, 14), STANDARD)
+    assert caveat is not None
+    assert caveat.startswith("Pas encore tranché\u00a0: à un écart type près, votre niveau de préparation va de 22")
+    assert "franchit la limite des 50\u00a0% entre deux verdicts" in caveat.replace("\u202f", "\u00a0")

@@ -25,7 +25,7 @@ from quiz.measure.scoring import (
     readiness,
 )
 from quiz.messages import t
-from quiz.report.summary import readiness_sentence
+from quiz.report.summary import readiness_sentence, verdict_caveat
 from quiz.store.adaptive_flow import session_from_attempt
 from quiz.store.attempt import Attempt, Response
 
@@ -80,6 +80,7 @@ class AttemptResult:
     calibration: list[CalibrationRow]
     decisions: dict[str, SkillDecision] = field(default_factory=dict)  # adaptive attempts only
     rapid_guesses: tuple[Response, ...] = ()  # answered too fast to have been read: left out of the estimates
+    caveat: str | None = None  # the verdict is not settled: readiness ± its SD straddles a verdict's line
 
     @property
     def skills_with_own_answers(self) -> int:
@@ -170,6 +171,7 @@ def evaluate_attempt(bank: Bank, attempt: Attempt) -> AttemptResult:
         given = [r for r in attempt.responses if r.confidence == level and not r.skipped]
         calibration.append(CalibrationRow(level, len(given), sum(r.score for r in given)))
     sentence = readiness_sentence(ready, gaps, profile, bank)
+    caveat = verdict_caveat(ready, settings)
     return AttemptResult(
-        attempt, profile, estimates, gaps, ready, sentence, review, calibration, decisions, tuple(rapid)
+        attempt, profile, estimates, gaps, ready, sentence, review, calibration, decisions, tuple(rapid), caveat
     )

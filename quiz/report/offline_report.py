@@ -62,6 +62,8 @@ def render_report(result: AttemptResult, bank: Bank) -> str:
         value = t("readiness_value", value=ready.value, sd=ready.sd)
         parts.append(f'<p class="readiness">{e(t("readiness_label"))}: {e(value)}</p>')
     parts.append(f"<p><strong>{e(result.sentence)}</strong></p>")
+    if result.caveat:
+        parts.append(f"<p>{e(result.caveat)}</p>")
     if result.any_level_estimated:
         parts.append(
             f'<p class="muted">{e(t("readiness_help", measured=result.skills_with_own_answers, total=ready.skills_total, minimum=MIN_ANSWERS_FOR_LEVEL))}</p>'

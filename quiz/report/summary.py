@@ -38,6 +38,22 @@ def verdict(readiness: Readiness) -> str:
     return "not_yet"
 
 
+def verdict_caveat(readiness: Readiness, settings: AssessmentSettings) -> str | None:
+    """When readiness ± one SD straddles the line between two verdicts, the verdict is not settled: say so,
+    and where more evidence would come from. None when the whole band sits on one side of every line."""
+    if readiness.skills_measured == 0:
+        return None
+    low, high = max(0.0, readiness.value - readiness.sd), min(1.0, readiness.value + readiness.sd)
+    crossed = [line for line in (CLOSE_THRESHOLD, READY_THRESHOLD) if low < line <= high]
+    if not crossed:
+        return None
+    lines = _join([t("percent", value=line) for line in crossed])
+    said = t("verdict_unsettled", low=low, high=high, lines=lines, count=len(crossed))
+    if settings.form == "quick":
+        return t("verdict_unsettled_quick", said=said)
+    return said
+
+
 def readiness_sentence(readiness: Readiness, gaps: Sequence[Gap], profile: Profile, bank: Bank) -> str:
     """One plain sentence: the verdict and the gaps that matter most."""
     role = profile.title.lower()
