@@ -56,7 +56,14 @@ else:
         st.caption(t("compare_help"))
 
     st.subheader(t("retake_title"))
-    for hint in retake_hints(history[-1]):
+    latest = history[-1]
+    if latest.many_rapid_guesses:
+        answered = sum(not response.skipped for response in latest.attempt.responses)
+        st.info(
+            t("retake_after_rapid", count=len(latest.rapid_guesses), answered=answered),
+            icon=":material/fast_forward:",
+        )
+    for hint in retake_hints(latest):
         st.markdown(f"- **{bank.skills[hint.skill_id].name}**: {t('retake_' + hint.reason)}")
 
     st.subheader(t("exports_title"))

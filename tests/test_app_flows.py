@@ -85,6 +85,10 @@ def test_an_attempt_answered_too_fast_to_read_shows_why_there_is_no_chart_of_lev
     assert not at.exception
     assert "No readiness to chart over time yet" in at.info[0].value
     assert not at.get("plotly_chart")
+    rushed = next(box.value for box in at.info if "of your latest attempt came too fast" in box.value)
+    answered = int(rushed.split(" of the ")[1].split(" ")[0])
+    assert rushed.startswith(f"{answered} of the {answered} answers")  # skipped ones are not counted as given
+    assert rushed.endswith("Take the next attempt at your own pace.")
     hints = [block.value for block in at.markdown if block.value.startswith("- **")]
     assert hints and all("no answer counted towards it this time" in hint for hint in hints)
 
