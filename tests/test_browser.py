@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -144,6 +145,17 @@ def _submitted(page, number: int, total: int) -> bool:  # type: ignore[no-untype
         return False
 
 
+def _code_is_shown(page) -> None:  # type: ignore[no-untyped-def]
+    """A question's code is highlighted by a script the browser loads on first use: its box is drawn
+    empty first. Wait for the code itself, so that a page that never fills the box fails here."""
+    from playwright.sync_api import expect
+
+    _settled(page)
+    box = page.locator("[data-testid='stCode']")
+    if box.count():
+        expect(box.first.locator("code")).to_contain_text(re.compile(r"\S"))
+
+
 def test_a_learner_completes_a_quick_assessment_and_sees_results_and_plan(page) -> None:  # type: ignore[no-untyped-def]
     ARTIFACTS.mkdir(exist_ok=True)
     page.get_by_text("Are you ready for a back-end developer job?").wait_for()
@@ -158,6 +170,7 @@ def test_a_learner_completes_a_quick_assessment_and_sees_results_and_plan(page) 
         except Exception:
             page.screenshot(path=str(ARTIFACTS / "stuck.png"), full_page=True)
             raise
+        _code_is_shown(page)
         if number == 1:
             page.screenshot(path=str(ARTIFACTS / "question.png"), full_page=True)
         if number <= 2:  # read the first two questions (10 s: never a rapid guess); the rest are rushed
