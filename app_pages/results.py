@@ -35,7 +35,7 @@ if result.any_level_estimated:  # otherwise "the others inferred from your other
     st.caption(
         t(
             "readiness_help",
-            measured=result.skills_with_own_answers,
+            count=result.skills_with_own_answers,
             total=ready.skills_total,
             minimum=MIN_ANSWERS_FOR_LEVEL,
         )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from quiz.messages import LOCALES_DIR, catalogue, counted, t
+from quiz.messages import LOCALES_DIR, catalogue, counted, t, using_locale
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -109,3 +109,11 @@ def test_a_counted_sentence_gives_both_forms_or_none(locale: str) -> None:
         if key.endswith(".one"):
             assert key.removesuffix(".one") in words
     assert {k for k in words if k.endswith(".one")} == {k for k in catalogue("en") if k.endswith(".one")}
+
+
+def test_the_readiness_help_agrees_with_its_count_in_french() -> None:
+    with using_locale("fr"):
+        none = t("readiness_help", count=0, total=14, minimum=3)
+        several = t("readiness_help", count=5, total=14, minimum=3)
+    assert "compétences\u00a0: 0 mesurée par au moins 3 réponses qui lui sont propres" in none  # French: « 0 mesurée »
+    assert "compétences\u00a0: 5 mesurées par au moins 3 réponses qui leur sont propres" in several

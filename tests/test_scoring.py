@@ -233,5 +233,18 @@ def test_the_caveat_reads_in_french_with_french_percentages() -> None:
     with using_locale("fr"):
         caveat = verdict_caveat(Readiness(0.44, 0.22, 14, 14), STANDARD)
     assert caveat is not None
-    assert caveat.startswith("Pas encore tranché\u00a0: à un écart type près, votre niveau de préparation va de 22")
+    assert caveat.startswith("Pas encore tranché\u00a0: à un écart-type près, votre niveau de préparation va de 22")
     assert "franchit la limite des 50\u00a0% entre deux verdicts" in caveat.replace("\u202f", "\u00a0")
+
+
+def test_names_that_hold_the_conjunction_are_quoted_so_the_list_keeps_its_count() -> None:
+    from quiz.report.summary import _join
+
+    assert _join(["Python", "SQL"]) == "Python and SQL"
+    assert _join(["Python", "Git and version control"]) == "“Python” and “Git and version control”"
+    with using_locale("fr"):
+        assert (
+            _join(["Python", "Git et gestion de versions"])
+            == "«\u00a0Python\u00a0» et «\u00a0Git et gestion de versions\u00a0»"
+        )
+        assert _join(["Python", "SQL"]) == "Python et SQL"

@@ -66,7 +66,7 @@ def render_report(result: AttemptResult, bank: Bank) -> str:
         parts.append(f"<p>{e(result.caveat)}</p>")
     if result.any_level_estimated:
         parts.append(
-            f'<p class="muted">{e(t("readiness_help", measured=result.skills_with_own_answers, total=ready.skills_total, minimum=MIN_ANSWERS_FOR_LEVEL))}</p>'
+            f'<p class="muted">{e(t("readiness_help", count=result.skills_with_own_answers, total=ready.skills_total, minimum=MIN_ANSWERS_FOR_LEVEL))}</p>'
         )
     figures = charts.result_charts(result, bank)
     if "radar" not in figures:

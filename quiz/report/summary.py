@@ -18,8 +18,13 @@ from quiz.messages import day, t
 
 
 def _join(names: Sequence[str]) -> str:
+    """ "A and B"; quoted when a name holds the conjunction itself, so that "Python and Git and version
+    control" cannot read as three skills."""
     if len(names) <= 1:
         return "".join(names)
+    conjunction = f" {t('list_conjunction')} "
+    if any(conjunction in name for name in names):
+        names = [t("list_quoted", name=name) for name in names]
     return t("list_join", head=", ".join(names[:-1]), last=names[-1])
 
 
