@@ -25,6 +25,7 @@ from quiz.measure.adaptive import AdaptiveSession, item_pool
 from quiz.measure.scoring import SKIP_CREDIT, score_answer
 from quiz.messages import t
 from quiz.report.attempt_result import CONFIDENCE_LEVELS, answer_key_markdown
+from quiz.report.chosen_text import shown_option
 from quiz.store.adaptive_flow import choose_next, session_from_attempt
 from quiz.store.attempt import Attempt
 from quiz.store.database import AttemptClosed
@@ -171,7 +172,8 @@ def _feedback(attempt: Attempt, question_id: str) -> None:
     else:
         st.error(t("feedback_wrong"))
     if response and response.chosen:
-        st.text(t("your_answer") + " " + "; ".join(response.chosen))  # learner text: never Markdown
+        chosen = (shown_option(question, text) for text in response.chosen)
+        st.text(t("your_answer") + " " + "; ".join(chosen))  # learner text: never Markdown
     st.markdown(answer_key_markdown(question))
     st.button(t("next_button"), type="primary", key="next", on_click=_next_after_feedback)
 
@@ -184,7 +186,13 @@ def _answer_form(attempt: Attempt, question: Question, position: int) -> None:
             for index, text in enumerate(ordered):
                 st.checkbox(text, key=f"opt-{position}-{index}")
         else:
-            st.radio(t("your_answer_label"), ordered, index=None, key=f"choice-{position}")
+            st.radio(
+                t("your_answer_label"),
+                ordered,
+                index=None,
+                format_func=lambda text: shown_option(question, text),  # "True" / "False" in the reader's words
+                key=f"choice-{position}",
+            )
         st.radio(
             t("confidence_label"),
             CONFIDENCE_LEVELS,

@@ -197,3 +197,58 @@ def test_a_chosen_option_is_found_by_its_position_in_the_other_edition() -> None
     assert chosen_as_shown(english, ["Non"], [french]) == ["No"]
     assert chosen_as_shown(french, ["Yes"], [english]) == ["Oui"]
     assert chosen_as_shown(english, ["something else"], [french]) == ["something else"]
+
+
+def test_a_true_false_question_reads_vrai_faux_in_french_and_keeps_true_false_as_its_stored_answer() -> None:
+    from quiz.content.models import Question
+    from quiz.messages import using_locale
+    from quiz.report.attempt_result import answer_key_markdown
+    from quiz.report.chosen_text import chosen_as_shown, shown_option
+
+    question = Question.model_validate(
+        {"id": "q", "kind": "true_false", "difficulty": 1, "prompt": "?", "answer": True,
+         "explanation": "True: x", "reference": {"title": "r"}}
+    )  # fmt: skip
+    assert [option.text for option in question.choices] == ["True", "False"]  # what an answer stores
+    with using_locale("fr"):
+        assert [shown_option(question, option.text) for option in question.choices] == ["Vrai", "Faux"]
+        assert chosen_as_shown(question, ["False"], []) == ["Faux"]
+        assert answer_key_markdown(question).startswith(f"{catalogue('fr')['right_answer']} Vrai\n")
+    assert chosen_as_shown(question, ["False"], []) == ["False"]
+
+
+def test_a_french_reader_answers_true_false_questions_in_french_and_is_scored_on_the_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from quiz.store.database import Store
+
+    files = content()
+    for item in files["sql.yaml"]["questions"]:  # every SQL question a true/false one, whose key is "True"
+        item.update(kind="true_false", answer=True, explanation=f"True: {item['explanation']}")
+        del item["options"]
+    folder = write_content(tmp_path / "questions", files)
+    write_content(folder / "fr", french_of(files))
+    monkeypatch.setenv("DEVREADY_CONTENT_DIR", str(folder))
+    at = _in_french(AppTest.from_file(APP, default_timeout=60).run())
+    at.button(key=f"FormSubmitter:settings-{catalogue('fr')['start_button']}").click()
+    at = at.run()
+    seen: list[list[str]] = []
+    submit = catalogue("fr")["submit_button"]
+    while any(r.key and r.key.startswith("confidence-") for r in at.radio):
+        choice = next((r for r in at.radio if r.key and r.key.startswith("choice-")), None)
+        if choice is not None:
+            seen.append(list(choice.options))
+            choice.set_value(choice.options[0])  # as shown: "Vrai" on a true/false question
+        else:
+            next(c for c in at.checkbox if c.key and c.key.startswith("opt-")).check()
+        next(r for r in at.radio if r.key and r.key.startswith("confidence-")).set_value("fairly_sure")
+        at = next(b for b in at.button if b.label == submit).click().run()
+        assert not at.exception
+    assert ["Vrai", "Faux"] in seen and not any("True" in options for options in seen)
+    store = Store.open()
+    stored = store.latest_finished_attempt(store.learner_id())
+    assert stored is not None
+    answers = [r for r in stored.responses if r.question_id.startswith("sql-")]
+    assert answers and all(r.chosen == ("True",) and r.score == 1.0 for r in answers)
+    review = " ".join(markdown.value for markdown in at.markdown)
+    assert f"{catalogue('fr')['your_answer']} Vrai" in review and f"{catalogue('fr')['right_answer']} Vrai" in review

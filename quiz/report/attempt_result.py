@@ -25,6 +25,7 @@ from quiz.measure.scoring import (
     readiness,
 )
 from quiz.messages import t
+from quiz.report.chosen_text import shown_option
 from quiz.report.summary import readiness_sentence, verdict_caveat
 from quiz.store.adaptive_flow import session_from_attempt
 from quiz.store.attempt import Attempt, Response
@@ -50,7 +51,7 @@ def answer_key_markdown(question: Question) -> str:
     source = f"[{reference.title}]({reference.url})" if reference.url else reference.title
     return "\n\n".join(
         [
-            f"{t('right_answer')} {'; '.join(question.correct_texts)}",
+            f"{t('right_answer')} {'; '.join(shown_option(question, text) for text in question.correct_texts)}",
             question.explanation,
             f"{t('learn_more')} {source}",
         ]

@@ -18,6 +18,7 @@ from quiz.measure.scoring import MIN_ANSWERS_FOR_LEVEL
 from quiz.messages import current_locale, day, t
 from quiz.report import charts
 from quiz.report.attempt_result import AttemptResult
+from quiz.report.chosen_text import shown_option
 from quiz.report.result_tables import Row, decision_notes, decision_rows, skill_rows
 from quiz.report.summary import salary_sentences
 
@@ -83,13 +84,16 @@ def render_report(result: AttemptResult, bank: Bank) -> str:
     for item in result.review:
         response = item.response
         question = item.question
-        answer = "; ".join(response.chosen) if response and response.chosen else t("skipped")
+        chosen = [shown_option(question, text) for text in response.chosen] if response else []
+        answer = "; ".join(chosen) if chosen else t("skipped")
         parts.append('<div class="answer">')
         parts.append(f"<h3>{item.position + 1}. {e(bank.skills[item.skill_id].name)}</h3><p>{e(question.prompt)}</p>")
         if question.code:
             parts.append(f"<pre><code>{e(question.code)}</code></pre>")
         parts.append(f"<p>{e(t('report_your_answer'))} {e(answer)} · {e(t('report_score', score=item.score))}</p>")
-        parts.append(f"<p>{e(t('report_best_answer'))} {e('; '.join(question.correct_texts))}</p>")
+        parts.append(
+            f"<p>{e(t('report_best_answer'))} {e('; '.join(shown_option(question, text) for text in question.correct_texts))}</p>"
+        )
         parts.append(f"<p>{e(question.explanation)}</p>")
         reference = question.reference
         link = f'<a href="{e(reference.url)}">{e(reference.title)}</a>' if reference.url else e(reference.title)
