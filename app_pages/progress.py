@@ -64,7 +64,8 @@ else:
             icon=":material/fast_forward:",
         )
     for hint in retake_hints(latest):
-        st.markdown(f"- **{bank.skills[hint.skill_id].name}**: {t('retake_' + hint.reason)}")
+        skill = f"**{bank.skills[hint.skill_id].name}**"
+        st.markdown("- " + t("labelled", label=skill, text=t("retake_" + hint.reason)))
 
     st.subheader(t("exports_title"))
     report_id = st.selectbox(t("report_pick"), ids[::-1], format_func=labels.get, key="report_attempt")

@@ -166,6 +166,9 @@ def test_a_whole_assessment_results_plan_and_progress_in_french_show_no_english_
         at.switch_page(page).run()
         assert not at.exception
         assert english_sentences_on(at) == english_dates_on(at) == []
+        if page.endswith("progress.py"):  # the retake hints: "**Compétence** : conseil", a no-break space
+            hints = [block.value for block in at.markdown if block.value.startswith("- **")]
+            assert hints and all(re.match(r"- \*\*[^*]+\*\*\u00a0: \S", hint) for hint in hints)
 
 
 def test_an_attempt_taken_in_french_is_reviewed_in_english_with_the_english_options(two_editions: Path) -> None:

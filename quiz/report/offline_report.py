@@ -61,7 +61,7 @@ def render_report(result: AttemptResult, bank: Bank) -> str:
     ]
     if ready.skills_measured:
         value = t("readiness_value", value=ready.value, sd=ready.sd)
-        parts.append(f'<p class="readiness">{e(t("readiness_label"))}: {e(value)}</p>')
+        parts.append(f'<p class="readiness">{e(t("labelled", label=t("readiness_label"), text=value))}</p>')
     parts.append(f"<p><strong>{e(result.sentence)}</strong></p>")
     if result.caveat:
         parts.append(f"<p>{e(result.caveat)}</p>")
