@@ -35,7 +35,8 @@ else:
         )
     )
     st.plotly_chart(timeline, key="timeline")
-    st.caption(t("plan_legend"))
+    needs_prerequisites = any(item.why != "gap" for item in plan.items)  # an orange bar to explain
+    st.caption(t("plan_legend") if needs_prerequisites else t("plan_legend_gaps_only"))
     for index, item in enumerate(plan.items, start=1):
         module = item.module
         with st.container(border=True):

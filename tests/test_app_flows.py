@@ -10,6 +10,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from quiz.measure.assemble import Length
+from quiz.messages import catalogue
 from quiz.store.database import Store
 from tests.conftest import content, write_content
 
@@ -123,6 +124,10 @@ def test_a_quick_assessment_reaches_the_results_and_the_plan() -> None:
     at.switch_page("app_pages/plan.py").run()
     assert not at.exception
     assert at.title[0].value.startswith("Your training plan")
+    captions = [caption.value for caption in at.caption]
+    orange = any(caption.endswith(catalogue("en")["plan_why_prerequisite"]) for caption in captions)
+    legend = catalogue("en")["plan_legend" if orange else "plan_legend_gaps_only"]
+    assert legend in captions  # the legend explains an orange bar only when the plan has one
     at.number_input(key="hours_per_week").set_value(4).run()
     assert not at.exception
 
