@@ -18,7 +18,16 @@ from app_pages.context import (
     store,
 )
 from quiz.messages import t
-from quiz.store.accounts import AccountError, delete_account, sign_in, sign_out, sign_out_everywhere, sign_up
+from quiz.report.literal_text import literal_markdown
+from quiz.store.accounts import (
+    AccountError,
+    account_name,
+    delete_account,
+    sign_in,
+    sign_out,
+    sign_out_everywhere,
+    sign_up,
+)
 
 st.title(t("account_title"))
 
@@ -71,7 +80,8 @@ if learner is None:
     st.caption(t("account_privacy"))
     st.stop()
 
-st.write(t("account_signed_in"))
+name = account_name(store(), learner) or ""
+st.markdown(t("account_signed_in", name=literal_markdown(name)))  # a name is user text: shown literally
 signout_col, everywhere_col = st.columns(2)
 if signout_col.button(t("signout_button"), key="signout"):
     if sso_signed_in():

@@ -216,3 +216,10 @@ def test_a_signed_in_visitor_reaches_the_page() -> None:
     token = sign_in(store, "ada", PASSWORD).token
     assert _through_the_gate("/results", cookie=f"{COOKIE_NAME}={token}") == (200, "")
     assert _through_the_gate("/results", cookie=f"{COOKIE_NAME}=forged") == (303, "/session/sign-in?next=%2Fresults")
+
+
+def test_the_account_page_says_who_is_signed_in_and_shows_the_name_as_typed() -> None:
+    at = _signed_up("_ada_")  # underscores: Markdown emphasis if the name were not escaped
+    at.switch_page("app_pages/account.py").run()
+    said = next(block.value for block in at.markdown if block.value.startswith("You are signed in as"))
+    assert said.startswith("You are signed in as **\\_ada\\_**.")

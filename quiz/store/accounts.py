@@ -253,6 +253,14 @@ def sso_learner(store: Store, subject: str, email: str | None) -> int:
             return int(session.scalars(query).one())
 
 
+def account_name(store: Store, learner_id: int) -> str | None:
+    """The name a learner signs in with; for an identity-provider account, its e-mail (or subject id)
+    without the mark that keeps password accounts from taking it."""
+    with store.transaction() as session:
+        name = session.scalar(select(LearnerRow.name).where(LearnerRow.id == learner_id))
+    return None if name is None else name.removesuffix(SSO_SUFFIX)
+
+
 def sign_out(store: Store, token: str) -> None:
     with store.transaction() as session:
         session.execute(delete(SessionRow).where(SessionRow.token_hash == _token_hash(token)))
