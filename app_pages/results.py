@@ -44,8 +44,8 @@ st.page_link("app_pages/scoring.py", label=t("how_readiness_works"), icon=":mate
 if result.rapid_guesses:
     st.warning(t("rapid_guesses", count=len(result.rapid_guesses)), icon=":material/fast_forward:")
 
-if result.decisions:
-    st.subheader(t("adaptive_title", count=attempt.answered))
+if result.answers_deciding:  # an adaptive attempt with at least one answer that counts
+    st.subheader(t("adaptive_title", count=result.answers_deciding))
     st.dataframe(decision_table(attempt.id, current_locale(), result), hide_index=True)
     for note in decision_notes(result, bank):
         st.caption(note)

@@ -56,6 +56,17 @@ def _answer_current(at: AppTest, confidence: str = "fairly_sure", skip: bool = F
     return next(b for b in at.button if b.label == "Submit answer").click().run()
 
 
+def _after_reading(at: AppTest, seconds: float = 30.0) -> AppTest:
+    """As if the learner spent `seconds` on the question on screen (AppTest answers within
+    milliseconds, which the app rightly takes for rapid guesses that count for nothing)."""
+    store = Store.open()
+    attempt = store.unfinished_attempt(store.learner_id())
+    assert attempt is not None
+    shown = f"shown-{attempt.id}-{attempt.next_position()}"
+    at.session_state[shown] = at.session_state[shown] - seconds
+    return at
+
+
 def _on_question_page(at: AppTest) -> bool:
     return any(r.key and r.key.startswith("confidence-") for r in at.radio)
 
@@ -244,7 +255,7 @@ def test_an_adaptive_assessment_ends_by_its_stopping_rule_and_shows_decisions() 
     assert "of 14 skills decided" in at.get("progress")[0].proto.text
     answered = 0
     while _on_question_page(at):
-        at = _answer_current(at, skip=answered % 3 == 0)
+        at = _answer_current(_after_reading(at), skip=answered % 3 == 0)
         answered += 1
         assert answered <= 80
     assert not at.exception

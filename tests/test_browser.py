@@ -279,8 +279,11 @@ def test_an_adaptive_assessment_runs_to_its_decisions_in_the_browser(page) -> No
         following.first.wait_for()
         number += 1
     answered = number - 1
-    expect(page.get_by_text(f"Decided from {answered} questions")).to_be_visible()
-    table = page.locator("[data-testid='stDataFrame']").first
-    table.wait_for()
+    # Answered within a second each, every answer is a rapid guess: the assessment still ends by its
+    # stopping rule, and Results decides nothing on answers nobody read (the decision table itself is
+    # checked at a reading pace in tests/test_app_flows.py).
+    expect(page.get_by_text(f"{answered} answers came too fast to have been read")).to_be_visible()
+    expect(page.get_by_text("Decided from")).to_have_count(0)
+    page.locator("[data-testid='stDataFrame']").first.wait_for()  # the skill table
     page.screenshot(path=str(ARTIFACTS / "adaptive-results.png"), full_page=True)
-    assert answered >= 4 * 3  # every skill needs its minimum of three answers before a decision
+    assert answered >= 4 * 3  # every skill needs its minimum of three answers before it stops

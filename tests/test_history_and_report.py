@@ -15,6 +15,7 @@ from quiz.measure.scoring import score_answer
 from quiz.report.attempt_result import AttemptResult, evaluate_attempt
 from quiz.report.history import compare_attempts, level_series, retake_hints
 from quiz.report.offline_report import render_report
+from quiz.report.result_tables import decision_rows
 from quiz.store.adaptive_flow import choose_next, new_adaptive_quiz, session_from_attempt
 from quiz.store.attempt import Attempt, Response
 
@@ -111,15 +112,16 @@ def test_the_report_carries_readiness_review_and_salary_source(report: str) -> N
     assert "French recruitment guide for back-end developers" in report
 
 
-def _adaptive_result(bank: Bank, right: set[str]) -> AttemptResult:
-    """An adaptive attempt run to its end by a learner who knows exactly the skills in `right`."""
+def _adaptive_result(bank: Bank, right: set[str], seconds: float = 30.0) -> AttemptResult:
+    """An adaptive attempt run to its end by a learner who knows exactly the skills in `right`, taking
+    `seconds` over each answer."""
     settings = AssessmentSettings("junior", ("python",), Length.QUICK, adaptive=True)
     attempt = Attempt("adaptive-1", new_adaptive_quiz(bank, settings), T0, None, ())
     while (item := choose_next(bank, session_from_attempt(bank, item_pool(bank), attempt), attempt)) is not None:
         question = bank.questions[item.question_id]
         chosen = question.correct_texts[:1] if bank.skill_of(item.question_id) in right else [question.choices[-1].text]
         response = Response(
-            item.question_id, attempt.answered, tuple(chosen), score_answer(question, chosen), None, 2.0, T0
+            item.question_id, attempt.answered, tuple(chosen), score_answer(question, chosen), None, seconds, T0
         )
         quiz = dataclasses.replace(attempt.quiz, items=(*attempt.quiz.items, item))
         attempt = dataclasses.replace(attempt, quiz=quiz, responses=(*attempt.responses, response))
@@ -170,3 +172,12 @@ def test_the_report_carries_the_caveat_of_a_verdict_it_cannot_settle(small_bank:
     report = render_report(unsettled, small_bank)
     assert "<p>Not settled yet: &lt;b&gt;22% to 66%&lt;/b&gt;</p>" in report
     assert "Not settled yet" not in render_report(dataclasses.replace(result, caveat=None), small_bank)
+
+
+def test_an_adaptive_attempt_answered_too_fast_to_read_decides_nothing(small_bank: Bank) -> None:
+    rushed = _adaptive_result(small_bank, {"python", "sql"}, seconds=1.0)
+    assert rushed.answers_deciding == 0  # the decisions rest on the answers the estimates count
+    assert all(not decision.answers for decision in rushed.decisions.values())
+    verdicts = {row["Decision"] for row in decision_rows(rushed, small_bank)}
+    assert verdicts == {"no answer counted (too fast to have been read)"}
+    assert "Decided from" not in render_report(rushed, small_bank)  # no table of decisions made on nothing

@@ -94,6 +94,11 @@ class AttemptResult:
         return any(gap.estimate is not None for gap in self.gaps)
 
     @property
+    def answers_deciding(self) -> int:
+        """Answers the adaptive decisions rest on: those given, less the rapid guesses."""
+        return sum(decision.answers for decision in self.decisions.values())
+
+    @property
     def many_rapid_guesses(self) -> bool:
         answered = sum(not response.skipped for response in self.attempt.responses)
         return bool(answered) and len(self.rapid_guesses) >= MANY_RAPID_SHARE * answered
@@ -154,7 +159,9 @@ def evaluate_attempt(bank: Bank, attempt: Attempt) -> AttemptResult:
     estimates = estimate_attempt(bank, settings.profile_id, settings.languages, counted)
     decisions: dict[str, SkillDecision] = {}
     if settings.adaptive:
-        decisions = session_from_attempt(bank, item_pool(bank), attempt).decisions()
+        # The decisions rest on the answers the estimates count: a rapid guess decides nothing either.
+        rushed = frozenset(response.question_id for response in rapid)
+        decisions = session_from_attempt(bank, item_pool(bank), attempt, leave_out=rushed).decisions()
     gaps = profile_gaps(profile, estimates, settings.languages)
     ready = readiness(gaps)
     review = [

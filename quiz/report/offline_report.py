@@ -74,8 +74,8 @@ def render_report(result: AttemptResult, bank: Bank) -> str:
         parts.append(f"<p>{e(t('nothing_to_chart'))}</p>")
     for index, figure in enumerate(figures.values()):
         parts.append(f'<div class="chart">{figure_html(figure, index == 0)}</div>')
-    if result.decisions:
-        parts.append(f"<h2>{e(t('adaptive_title', count=attempt.answered))}</h2>")
+    if result.answers_deciding:
+        parts.append(f"<h2>{e(t('adaptive_title', count=result.answers_deciding))}</h2>")
         parts.append(table_html(decision_rows(result, bank)))
         parts.extend(f'<p class="muted">{e(note)}</p>' for note in decision_notes(result, bank))
     parts.append(f"<h2>{e(t('skills_table_title'))}</h2>")

@@ -40,9 +40,10 @@ def skill_rows(result: AttemptResult, bank: Bank) -> list[Row]:
 def decision_rows(result: AttemptResult, bank: Bank) -> list[Row]:
     """Per skill of an adaptive attempt: the decision (or where it leans), its probability, SE, answers."""
     rows: list[Row] = []
+    rushed = {bank.skill_of(response.question_id) for response in result.rapid_guesses}
     for decision in result.decisions.values():
         if not decision.answers:
-            verdict = t("decision_not_asked")
+            verdict = t("decision_nothing_counted" if decision.skill_id in rushed else "decision_not_asked")
         elif decision.confident:
             verdict = t("decision_meets") if decision.meets else t("decision_below")
         else:  # stopped at its question limit (or the total one) before the threshold: say where it leans

@@ -16,16 +16,21 @@ def new_adaptive_quiz(bank: Bank, settings: AssessmentSettings) -> Quiz:
 
 
 def session_from_attempt(
-    bank: Bank, pool: ItemPool, attempt: Attempt, seen: frozenset[str] = frozenset()
+    bank: Bank,
+    pool: ItemPool,
+    attempt: Attempt,
+    seen: frozenset[str] = frozenset(),
+    leave_out: frozenset[str] = frozenset(),
 ) -> AdaptiveSession:
     """Replay the stored answers: the same answers always give the same state (a resume is exact).
 
     `seen`: questions the learner met in earlier attempts, served last among equally informative ones.
+    `leave_out`: answers not to count (the Results page leaves out the rapid guesses, as its estimates do).
     """
     settings = attempt.quiz.settings
     session = session_for_profile(bank, pool, settings.profile_id, settings.languages, seen=seen)
     for response in attempt.responses:
-        if response.question_id in pool.index:
+        if response.question_id in pool.index and response.question_id not in leave_out:
             session.record(response.question_id, response.score)
     return session
 
