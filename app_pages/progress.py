@@ -58,9 +58,8 @@ else:
     st.subheader(t("retake_title"))
     latest = history[-1]
     if latest.many_rapid_guesses:
-        answered = sum(not response.skipped for response in latest.attempt.responses)
         st.info(
-            t("retake_after_rapid", count=len(latest.rapid_guesses), answered=answered),
+            t("retake_after_rapid", count=len(latest.rapid_guesses), answered=latest.answers_given),
             icon=":material/fast_forward:",
         )
     for hint in retake_hints(latest):

@@ -15,7 +15,7 @@ from quiz.content.bank import load_bank
 from quiz.content.kinds import KINDS, Answering
 from quiz.report.attempt_result import evaluate_attempt
 from quiz.store.database import Store
-from tests.test_app_flows import APP, _on_question_page, _start
+from tests.test_app_flows import APP, _after_reading, _on_question_page, _start
 
 pytestmark = pytest.mark.slow
 
@@ -38,8 +38,7 @@ def _take(at: AppTest, pick: str, seconds: float, rng: random.Random) -> AppTest
         position = attempt.next_position()
         assert position is not None
         question = bank.questions[attempt.quiz.items[position].question_id]
-        shown = f"shown-{attempt.id}-{position}"  # when the page showed this question (time.monotonic)
-        at.session_state[shown] = at.session_state[shown] - seconds
+        _after_reading(at, seconds)
         wanted = question.correct_texts if pick == "key" or (pick == "alternate" and position % 2 == 0) else None
         if KINDS[question.kind].answering is Answering.SEVERAL:
             boxes = [c for c in at.checkbox if c.key and c.key.startswith("opt-")]

@@ -99,8 +99,13 @@ class AttemptResult:
         return sum(decision.answers for decision in self.decisions.values())
 
     @property
+    def answers_given(self) -> int:
+        """Questions answered rather than skipped, rapid guesses included."""
+        return sum(not response.skipped for response in self.attempt.responses)
+
+    @property
     def many_rapid_guesses(self) -> bool:
-        answered = sum(not response.skipped for response in self.attempt.responses)
+        answered = self.answers_given
         return bool(answered) and len(self.rapid_guesses) >= MANY_RAPID_SHARE * answered
 
     @property
