@@ -5,13 +5,23 @@ from __future__ import annotations
 import gc
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from quiz.content.bank import BankReport, edition_dir, read_edition
-from quiz.messages import DEFAULT_LOCALE, LANGUAGE_NAMES, available_locales, current_locale, supported, t
+from quiz.messages import (
+    DEFAULT_LOCALE,
+    LANGUAGE_NAMES,
+    available_locales,
+    current_locale,
+    supported,
+    t,
+    using_locale,
+)
 from quiz.report.attempt_result import AttemptResult, DamagedAttempt, evaluate_attempt
 from quiz.store.attempt import Attempt
 from quiz.store.database import LOCAL_LEARNER, Store
@@ -22,6 +32,8 @@ ATTEMPT_KEY = "attempt_id"
 FEEDBACK_KEY = "practice_feedback"
 IN_PROGRESS_KEY = "attempt_in_progress"
 SHOWN_KEY = "finished_attempt_shown"
+
+T = TypeVar("T")
 
 
 def bank_report() -> BankReport:
@@ -332,7 +344,23 @@ def show_bank_problems() -> None:
 def _report_html(attempt_id: str, locale: str, _result: AttemptResult) -> str:
     from quiz.report.offline_report import render_report
 
-    return render_report(_result, bank_report().bank)
+    return render_report(_result, edition_report(locale).bank)
+
+
+def built_on_click(build: Callable[[], T]) -> Callable[[], T]:
+    """`build` as a download button's data, run only when the learner clicks. Streamlit runs it in a
+    worker thread, outside the session's script run, where the session's language cannot be read:
+    it runs in the language of the page that showed the button.
+
+    Give the button `on_click="ignore"`: a click that also reran the page would register the file anew
+    and revoke the one being built, and under load the learner's download failed."""
+    locale = current_locale()
+
+    def in_the_page_language() -> T:
+        with using_locale(locale):
+            return build()
+
+    return in_the_page_language
 
 
 def show_exports(result: AttemptResult, key: str) -> None:
@@ -345,25 +373,28 @@ def show_exports(result: AttemptResult, key: str) -> None:
     csv_col, json_col, html_col = st.columns(3)
     csv_col.download_button(
         t("download_csv"),
-        # Callables: the files are built only when a learner clicks, not on every rerun.
-        lambda: attempts_to_csv(store().attempts(learner, finished_only=False), bank),
+        # The files are built only when a learner clicks, not on every rerun.
+        built_on_click(lambda: attempts_to_csv(store().attempts(learner, finished_only=False), bank)),
         file_name="devready-history.csv",
         mime="text/csv",
         key=f"{key}-csv",
+        on_click="ignore",
     )
     json_col.download_button(
         t("download_json"),
-        lambda: attempts_to_json(store().attempts(learner, finished_only=False)),
+        built_on_click(lambda: attempts_to_json(store().attempts(learner, finished_only=False))),
         file_name="devready-history.json",
         mime="application/json",
         key=f"{key}-json",
+        on_click="ignore",
     )
     html_col.download_button(
         t("download_report"),
-        lambda: _report_html(result.attempt.id, current_locale(), result),
+        built_on_click(lambda: _report_html(result.attempt.id, current_locale(), result)),
         file_name=f"devready-report-{stamp}.html",
         mime="text/html",
         key=f"{key}-html",
+        on_click="ignore",
     )
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 import yaml
@@ -201,3 +204,26 @@ def postgres_store() -> Iterator[Store]:
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@contextmanager
+def files_built_on_click() -> Iterator[dict[str, Callable[[], object]]]:
+    """What each download button would build when clicked, by file name, as Streamlit's media manager
+    receives it."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    built: dict[str, Callable[[], object]] = {}
+    register = MediaFileManager.add_deferred
+
+    def record(manager: MediaFileManager, build: Callable[[], Any], *args: Any, **kwargs: Any) -> str:
+        built[str(kwargs.get("file_name") or args[2])] = build
+        return register(manager, build, *args, **kwargs)
+
+    with patch.object(MediaFileManager, "add_deferred", record):
+        yield built
+
+
+def click(build: Callable[[], object]) -> object:
+    """Streamlit builds a clicked download in a worker thread, outside the session's script run."""
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(build).result()

@@ -221,10 +221,12 @@ def test_the_progress_page_shows_history_comparison_hints_and_exports() -> None:
     assert any(subheader.value == "What to retake next" for subheader in at.subheader)
 
 
-def test_the_results_page_offers_the_exports() -> None:
+def test_the_results_page_offers_the_exports_and_a_download_leaves_the_page_as_it_is() -> None:
     at = _finish_quick(_app())
     labels = [button.proto.label for button in at.get("download_button")]
     assert labels == ["My data (CSV)", "My data (JSON)", "Report (HTML)"]
+    # A rerun on the click would revoke the file being built for it: the download would fail.
+    assert all(button.proto.ignore_rerun for button in at.get("download_button"))
 
 
 def test_starting_over_leaves_the_abandoned_attempt_behind() -> None:

@@ -220,8 +220,9 @@ def test_a_learner_reloads_mid_assessment_resumes_finishes_and_downloads_the_rep
     page.locator(".js-plotly-plot svg").first.wait_for()  # the readiness-over-time chart has drawn
     page.wait_for_timeout(1000)
     page.screenshot(path=str(ARTIFACTS / "progress.png"), full_page=True)
+    _settled(page)
     with page.expect_download() as download_info:
-        page.get_by_role("button", name="Report (HTML)").click()
+        page.locator(".st-key-progress-html").get_by_role("button", name="Report (HTML)").click()
     report = tmp_path / "report.html"
     download_info.value.save_as(report)
     assert report.stat().st_size > 100_000  # plotly.js travels inside the file

@@ -18,6 +18,7 @@ from quiz.measure.assemble import AssessmentSettings, Length, assemble_quiz
 from quiz.store.cohorts import make_instructor, taught_cohorts
 from quiz.store.database import Store
 from quiz.store.tables import CohortRow
+from tests.conftest import click, files_built_on_click
 from tests.test_app_flows import APP
 from tests.test_hosted_mode import _finished_attempt
 
@@ -184,9 +185,16 @@ def test_the_instructor_pages_in_french_show_no_english_sentence_and_no_english_
         _take_assessments(f"student{index}", 2, right=0.3 + 0.1 * index, seed=index)
     teacher.session_state["locale"] = "fr"
     for page in ("app_pages/cohorts.py", "app_pages/dashboard.py", "app_pages/account.py"):
-        teacher.switch_page(page).run()
+        with files_built_on_click() as built:
+            teacher.switch_page(page).run()
         assert not teacher.exception
         assert english_sentences_on(teacher) == english_dates_on(teacher) == [], page
+        if page == "app_pages/dashboard.py":  # the cohort report is downloaded in French too
+            assert all(button.proto.ignore_rerun for button in teacher.get("download_button"))
+            [name] = [name for name in built if name.endswith(".html")]
+            report = click(built[name])
+            assert isinstance(report, str) and '<html lang="fr">' in report
+            assert "Rapport de promotion DevReady" in report and "DevReady cohort report" not in report
     for section in ("learners", "trend", "questions"):
         teacher.switch_page("app_pages/dashboard.py")
         teacher.session_state["dashboard_section"] = section

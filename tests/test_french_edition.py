@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from quiz.content.bank import DEFAULT_CONTENT_DIR
 from quiz.messages import catalogue
-from tests.conftest import content, write_content
+from tests.conftest import click, content, files_built_on_click, write_content
 from tests.test_editions import french_of
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -85,6 +85,42 @@ def _in_french(at: AppTest) -> AppTest:
     return at.run()
 
 
+def _assessment_in_french(seen: list[list[str]] | None = None) -> AppTest:
+    """A standard assessment taken in French up to the results (see `_answer_every_question`)."""
+    at = _in_french(AppTest.from_file(APP, default_timeout=60).run())
+    at.button(key=f"FormSubmitter:settings-{catalogue('fr')['start_button']}").click()
+    return _answer_every_question(at.run(), seen)
+
+
+def _answer_every_question(at: AppTest, seen: list[list[str]] | None = None) -> AppTest:
+    """Each question answered with its first option as shown; the options of each single-choice
+    question are added to `seen`."""
+    submit = catalogue("fr")["submit_button"]
+    while any(r.key and r.key.startswith("confidence-") for r in at.radio):
+        choice = next((r for r in at.radio if r.key and r.key.startswith("choice-")), None)
+        if choice is not None:
+            if seen is not None:
+                seen.append(list(choice.options))
+            choice.set_value(choice.options[0])  # as shown: "Vrai" on a true/false question
+        else:
+            next(c for c in at.checkbox if c.key and c.key.startswith("opt-")).check()
+        next(r for r in at.radio if r.key and r.key.startswith("confidence-")).set_value("fairly_sure")
+        at = next(b for b in at.button if b.label == submit).click().run()
+        assert not at.exception
+    return at
+
+
+def test_a_french_reader_downloads_the_report_in_french(two_editions: Path) -> None:
+    with files_built_on_click() as built:
+        _assessment_in_french()
+    [report_name] = [name for name in built if name.startswith("devready-report-")]
+    report = click(built[report_name])
+    assert isinstance(report, str)
+    assert '<html lang="fr">' in report
+    assert catalogue("fr")["report_title"].split("{")[0] in report
+    assert catalogue("en")["report_title"].split("{")[0] not in report
+
+
 def test_the_language_switch_is_on_every_page_and_turns_the_interface_french(two_editions: Path) -> None:
     at = AppTest.from_file(APP, default_timeout=60).run()
     switch = at.sidebar.selectbox(key="language_switch")
@@ -133,20 +169,6 @@ def test_the_french_bank_is_what_a_french_reader_is_asked(two_editions: Path) ->
     at = at.run()
     assert not at.exception
     assert any(markdown.value.startswith("FR ") for markdown in at.markdown)
-
-
-def _answer_every_question(at: AppTest) -> AppTest:
-    submit = catalogue("fr")["submit_button"]
-    while any(r.key and r.key.startswith("confidence-") for r in at.radio):
-        choices = [r for r in at.radio if r.key and r.key.startswith("choice-")]
-        if choices:
-            choices[0].set_value(choices[0].options[0])
-        else:
-            next(c for c in at.checkbox if c.key and c.key.startswith("opt-")).check()
-        next(r for r in at.radio if r.key and r.key.startswith("confidence-")).set_value("fairly_sure")
-        at = next(b for b in at.button if b.label == submit).click().run()
-        assert not at.exception
-    return at
 
 
 @pytest.mark.skipif(not (DEFAULT_CONTENT_DIR / "fr").is_dir(), reason="no French edition in this checkout")
@@ -232,21 +254,8 @@ def test_a_french_reader_answers_true_false_questions_in_french_and_is_scored_on
     folder = write_content(tmp_path / "questions", files)
     write_content(folder / "fr", french_of(files))
     monkeypatch.setenv("DEVREADY_CONTENT_DIR", str(folder))
-    at = _in_french(AppTest.from_file(APP, default_timeout=60).run())
-    at.button(key=f"FormSubmitter:settings-{catalogue('fr')['start_button']}").click()
-    at = at.run()
     seen: list[list[str]] = []
-    submit = catalogue("fr")["submit_button"]
-    while any(r.key and r.key.startswith("confidence-") for r in at.radio):
-        choice = next((r for r in at.radio if r.key and r.key.startswith("choice-")), None)
-        if choice is not None:
-            seen.append(list(choice.options))
-            choice.set_value(choice.options[0])  # as shown: "Vrai" on a true/false question
-        else:
-            next(c for c in at.checkbox if c.key and c.key.startswith("opt-")).check()
-        next(r for r in at.radio if r.key and r.key.startswith("confidence-")).set_value("fairly_sure")
-        at = next(b for b in at.button if b.label == submit).click().run()
-        assert not at.exception
+    at = _assessment_in_french(seen)
     assert ["Vrai", "Faux"] in seen and not any("True" in options for options in seen)
     store = Store.open()
     stored = store.latest_finished_attempt(store.learner_id())
