@@ -71,10 +71,19 @@ def test_the_radar_compares_estimate_and_target_per_measured_skill(mixed: Attemp
 
 
 def test_the_gap_chart_puts_the_largest_gap_first_with_error_bars(mixed: AttemptResult, small_bank: Bank) -> None:
-    bar = charts.gap_chart(mixed, small_bank).data[0]
+    figure = charts.gap_chart(mixed, small_bank)
+    bar = figure.data[0]
     assert list(bar.x) == sorted(bar.x, reverse=True)
     assert bar.y[0] in {"SQL", "Git"}
     assert len(bar.error_x.array) == len(bar.x)
+    # Colour is not the only cue: each skill's label says in words which side of the target it is,
+    # under its name rather than on the bar, where the whisker crosses it.
+    assert bar.text is None
+    axis = figure.layout.yaxis
+    assert list(axis.tickvals) == list(bar.y)
+    for label, gap in zip(axis.ticktext, bar.x, strict=True):
+        side = "short" if gap > 0 else "above"
+        assert label.endswith(f"{abs(gap):.1f} {side}</span>")
 
 
 def test_the_calibration_chart_shows_the_share_right_per_confidence(mixed: AttemptResult) -> None:

@@ -6,6 +6,7 @@ Colours are the Okabe-Ito palette, readable with the common forms of colour blin
 from __future__ import annotations
 
 import math
+from html import escape
 
 import numpy as np
 import plotly.graph_objects as go
@@ -79,17 +80,16 @@ def gap_chart(result: AttemptResult, bank: Bank) -> go.Figure:
     """Gaps (target minus estimate), largest first, with ±1 SE whiskers."""
     gaps = sorted((gap for gap in result.gaps if gap.estimate is not None), key=lambda gap: gap.size, reverse=True)
     colours = [VERMILLION if gap.size > 0 else GREEN for gap in gaps]
+    names = [_skill_label(bank, gap.skill_id) for gap in gaps]
+    # Colour is never the only cue: each skill's label also says in words which side of the target it
+    # is. The words sit under the name, not on the bar, where the whisker would cross them.
+    words = [t("chart_gap_short" if gap.size > 0 else "chart_gap_above", gap=number(abs(gap.size))) for gap in gaps]
     figure = _new_figure(
         go.Bar(
             x=[round(gap.size, 2) for gap in gaps],
-            y=[_skill_label(bank, gap.skill_id) for gap in gaps],
+            y=names,
             orientation="h",
             marker_color=colours,
-            # Colour is never the only cue: each bar also says in words which side of the target it is.
-            text=[
-                t("chart_gap_short" if gap.size > 0 else "chart_gap_above", gap=number(abs(gap.size))) for gap in gaps
-            ],
-            textposition="auto",
             error_x={
                 "type": "data",
                 "array": [round(gap.estimate.se, 2) for gap in gaps if gap.estimate],
@@ -101,8 +101,15 @@ def gap_chart(result: AttemptResult, bank: Bank) -> go.Figure:
     figure.update_layout(
         title=t("chart_gap_title"),
         xaxis_title=t("chart_gap_axis"),
-        yaxis={"autorange": "reversed"},
-        height=max(260, 40 * len(gaps) + 120),
+        yaxis={
+            "autorange": "reversed",
+            "tickvals": names,
+            "ticktext": [
+                f"{escape(name, quote=False)}<br><span style='font-size:11px'>{escape(word, quote=False)}</span>"
+                for name, word in zip(names, words, strict=True)
+            ],
+        },
+        height=max(260, 44 * len(gaps) + 120),
         **_LAYOUT,
     )
     return figure
