@@ -7,9 +7,9 @@ import json
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from quiz.content.bank import BankReport, edition_dir, read_edition
@@ -32,8 +32,6 @@ ATTEMPT_KEY = "attempt_id"
 FEEDBACK_KEY = "practice_feedback"
 IN_PROGRESS_KEY = "attempt_in_progress"
 SHOWN_KEY = "finished_attempt_shown"
-
-T = TypeVar("T")
 
 
 def bank_report() -> BankReport:
@@ -347,20 +345,22 @@ def _report_html(attempt_id: str, locale: str, _result: AttemptResult) -> str:
     return render_report(_result, edition_report(locale).bank)
 
 
-def built_on_click(build: Callable[[], T]) -> Callable[[], T]:
-    """`build` as a download button's data, run only when the learner clicks. Streamlit runs it in a
-    worker thread, outside the session's script run, where the session's language cannot be read:
-    it runs in the language of the page that showed the button.
+def offer_download(
+    where: DeltaGenerator, label: str, build: Callable[[], str], *, file_name: str, mime: str, key: str
+) -> None:
+    """A download button whose file `build` makes only when the learner clicks, not on every rerun.
 
-    Give the button `on_click="ignore"`: a click that also reran the page would register the file anew
-    and revoke the one being built, and under load the learner's download failed."""
+    Streamlit builds it in a worker thread, outside the session's script run, where the session's
+    language cannot be read: it is built in the language of the page that showed the button. And the
+    click does not rerun the page: a rerun would register the file anew and revoke the one being
+    built, and under load the learner's download failed."""
     locale = current_locale()
 
-    def in_the_page_language() -> T:
+    def in_the_page_language() -> str:
         with using_locale(locale):
             return build()
 
-    return in_the_page_language
+    where.download_button(label, in_the_page_language, file_name=file_name, mime=mime, key=key, on_click="ignore")
 
 
 def show_exports(result: AttemptResult, key: str) -> None:
@@ -371,30 +371,29 @@ def show_exports(result: AttemptResult, key: str) -> None:
     bank = bank_report().bank
     stamp = result.attempt.started_at.strftime("%Y%m%d-%H%M")
     csv_col, json_col, html_col = st.columns(3)
-    csv_col.download_button(
+    offer_download(
+        csv_col,
         t("download_csv"),
-        # The files are built only when a learner clicks, not on every rerun.
-        built_on_click(lambda: attempts_to_csv(store().attempts(learner, finished_only=False), bank)),
+        lambda: attempts_to_csv(store().attempts(learner, finished_only=False), bank),
         file_name="devready-history.csv",
         mime="text/csv",
         key=f"{key}-csv",
-        on_click="ignore",
     )
-    json_col.download_button(
+    offer_download(
+        json_col,
         t("download_json"),
-        built_on_click(lambda: attempts_to_json(store().attempts(learner, finished_only=False))),
+        lambda: attempts_to_json(store().attempts(learner, finished_only=False)),
         file_name="devready-history.json",
         mime="application/json",
         key=f"{key}-json",
-        on_click="ignore",
     )
-    html_col.download_button(
+    offer_download(
+        html_col,
         t("download_report"),
-        built_on_click(lambda: _report_html(result.attempt.id, current_locale(), result)),
+        lambda: _report_html(result.attempt.id, current_locale(), result),
         file_name=f"devready-report-{stamp}.html",
         mime="text/html",
         key=f"{key}-html",
-        on_click="ignore",
     )
 
 

@@ -12,7 +12,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from app_pages.context import bank_report, built_on_click, cohort_result_of, signed_in_instructor, store
+from app_pages.context import bank_report, cohort_result_of, offer_download, signed_in_instructor, store
 from app_pages.dashboard_views import dashboard_parts
 from app_pages.result_views import result_figures, skill_table
 from quiz.messages import current_locale, day, percent, t
@@ -147,19 +147,19 @@ SECTIONS[section or "overview"]()
 st.subheader(t("dashboard_exports"))
 csv_col, html_col = st.columns(2)
 stamp = date.today().isoformat()
-csv_col.download_button(
+offer_download(
+    csv_col,
     t("download_cohort_csv"),
-    built_on_click(lambda: cohort_csv(view, bank)),
+    lambda: cohort_csv(view, bank),
     file_name=f"devready-cohort-{stamp}.csv",
     mime="text/csv",
     key="cohort_csv",
-    on_click="ignore",
 )
-html_col.download_button(
+offer_download(
+    html_col,
     t("download_cohort_report"),
-    built_on_click(lambda: render_cohort_report(view, bank)),
+    lambda: render_cohort_report(view, bank),
     file_name=f"devready-cohort-{stamp}.html",
     mime="text/html",
     key="cohort_html",
-    on_click="ignore",
 )

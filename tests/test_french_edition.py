@@ -194,9 +194,7 @@ def test_a_whole_assessment_results_plan_and_progress_in_french_show_no_english_
 
 
 def test_an_attempt_taken_in_french_is_reviewed_in_english_with_the_english_options(two_editions: Path) -> None:
-    at = _in_french(AppTest.from_file(APP, default_timeout=60).run())
-    at.button(key=f"FormSubmitter:settings-{catalogue('fr')['start_button']}").click()
-    at = _answer_every_question(at.run())
+    at = _assessment_in_french()
     assert any("FR " in expander.proto.label for expander in at.expander)
     at.sidebar.selectbox(key="language_switch").set_value("en")
     at = at.run()
