@@ -15,6 +15,7 @@ import yaml
 
 from quiz.content.bank import Bank, load_bank
 from quiz.store.database import Store
+from tests.diagnostics import add_diagnostics
 
 # Tests parse YAML afresh unless a test turns the on-disk cache on itself.
 os.environ.setdefault("DEVREADY_CACHE_DIR", "off")
@@ -172,6 +173,14 @@ def ci_requires(what: str) -> None:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"{what} is required under CI=true")
     pytest.skip(f"SKIPPED LOUDLY: {what} is not available on this machine")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    if report.failed and report.when == "call":
+        add_diagnostics(item, report)
+    return report
 
 
 POSTGRES_URL = os.environ.get("DEVREADY_TEST_POSTGRES", "postgresql+psycopg://127.0.0.1:5432/test")

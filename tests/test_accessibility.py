@@ -17,7 +17,7 @@ import pytest
 from quiz.content.bank import DEFAULT_CONTENT_DIR
 from quiz.messages import catalogue
 from tests.conftest import ci_requires
-from tests.test_browser import ARTIFACTS, CHROMIUM, _settled, server  # noqa: F401  (the app server fixture)
+from tests.test_browser import ARTIFACTS, CHROMIUM, _settled, open_app, server, watch  # noqa: F401  (the app server fixture)
 from tests.test_session_reload import hosted_server  # noqa: F401  (serve.py in hosted mode)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,7 +27,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
 @pytest.fixture
-def browser_page(server: str) -> Iterator[Any]:  # noqa: F811
+def browser_page(request: pytest.FixtureRequest, server: str) -> Iterator[Any]:  # noqa: F811
     if not Path(CHROMIUM).exists():
         ci_requires(f"Debian's Chromium at {CHROMIUM} (make test installs it)")
     if not AXE.exists():
@@ -42,7 +42,8 @@ def browser_page(server: str) -> Iterator[Any]:  # noqa: F811
         context = browser.new_context(viewport={"width": 1100, "height": 1400}, locale="en-US")
         tab = context.new_page()
         tab.set_default_timeout(60_000)
-        tab.goto(server)
+        watch(request, tab)
+        open_app(tab, server)
         yield tab
         browser.close()
 

@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ci_requires
+from tests.diagnostics import on_failure
+from tests.test_browser import log_tail
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -39,11 +41,13 @@ def _start(port: int, data: Path, secrets: Path | None = None) -> subprocess.Pop
     env.pop("DEVREADY_SESSION_ROUTES", None)
     # No secrets file unless given: the machine's own .streamlit/secrets.toml must not leak into a test.
     secrets_option = f"--secrets.files={secrets or data.parent / 'no-secrets.toml'}"
+    output = (data.parent / "streamlit.log").open("ab")  # appended to across restarts
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"), "--server.headless=true",
          f"--server.port={port}", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false", secrets_option],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
     )  # fmt: skip
+    output.close()
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -65,8 +69,9 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.fixture
-def hosted_server(tmp_path: Path) -> Iterator[tuple[str, Callable[[], None]]]:
+def hosted_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, Callable[[], None]]]:
     """The URL, and a function that restarts the server on the same port and data."""
+    on_failure(request, lambda: log_tail(tmp_path / "streamlit.log"))
     port = _free_port()
     processes = [_start(port, tmp_path / "data")]
 
