@@ -41,7 +41,11 @@ def _summary(profile_id: str, start: date, end: date) -> dict[str, str]:
 
 
 st.subheader(t("join_title"))
-code = st.text_input(t("join_code"), value=st.query_params.get("join", ""), key="join_code").strip()
+# A code from an invite link is looked up at once; a typed one when the learner asks, with a button that says
+# so (Streamlit's own "Press Enter" hint is English only, and hidden: web/accessible.css).
+with st.form("join", border=False, enter_to_submit=True):
+    code = st.text_input(t("join_code"), value=st.query_params.get("join", ""), key="join_code").strip()
+    st.form_submit_button(t("join_find_button"), key="join_find")
 found = cohort_for_code(store(), code) if code else None
 if code and found is None:
     st.error(t("join_unknown_code"))

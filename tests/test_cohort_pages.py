@@ -78,7 +78,8 @@ def _take_assessments(name: str, count: int, right: float, seed: int) -> None:
 def _join(name: str, code: str) -> AppTest:
     at = _signed_up(name)
     at.switch_page("app_pages/cohorts.py").run()
-    at.text_input(key="join_code").set_value(code).run()
+    at.text_input(key="join_code").set_value(code)
+    at.button(key="join_find").click().run()
     shared = " ".join(m.value for m in at.markdown)
     assert "every assessment you have finished" in shared and "You can leave at any time" in shared
     at.button(key="join_agree").click().run()
@@ -151,11 +152,28 @@ def test_nobody_else_reaches_a_cohorts_dashboard() -> None:
         signed_out.switch_page("app_pages/dashboard.py")
 
 
+def test_an_invite_link_shows_its_cohort_at_once_and_a_typed_code_waits_for_the_button() -> None:
+    _, code = _instructor_with_cohort()
+    at = _signed_up("student0")
+    at.query_params["join"] = code
+    at.switch_page("app_pages/cohorts.py").run()
+    assert [b for b in at.button if b.key == "join_agree"], "the link's cohort is shown without a click"
+    typed = _signed_up("student1")
+    typed.switch_page("app_pages/cohorts.py").run()
+    typed.text_input(key="join_code").set_value(code).run()
+    assert not [b for b in typed.button if b.key == "join_agree"]
+    typed.text_input(key="join_code").set_value(code)  # AppTest forgets an unsubmitted value; a browser keeps it
+    typed.button(key="join_find").click().run()
+    assert "Autumn bootcamp" in " ".join(m.value for m in typed.markdown)
+    assert [b for b in typed.button if b.key == "join_agree"]
+
+
 def test_a_wrong_invite_code_says_so_and_joins_nothing() -> None:
     _instructor_with_cohort()
     at = _signed_up("student0")
     at.switch_page("app_pages/cohorts.py").run()
-    at.text_input(key="join_code").set_value("not-a-code").run()
+    at.text_input(key="join_code").set_value("not-a-code")
+    at.button(key="join_find").click().run()
     assert "unknown or no longer valid" in at.error[0].value
     assert not [b for b in at.button if b.key == "join_agree"]
     at.session_state["locale"] = "fr"
