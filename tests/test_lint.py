@@ -6,9 +6,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from quiz.content.bank import read_bank
-from quiz.content.lint import absolute_words, key_positions, lint_bank
+from quiz.content.lint import absolute_words, key_positions, lint_bank, vote_spells_key
 from quiz.content.models import Question
 from tests.conftest import content, question, write_content
 
@@ -269,3 +271,58 @@ def test_a_key_that_names_the_prompts_subject_like_its_rivals_is_no_echo(tmp_pat
         )
 
     assert _lint(tmp_path, change) == []
+
+
+def _outputs(files: dict[str, Any], qid: str, texts: list[str]) -> None:
+    """A question whose options are program outputs of one shape, the first one the key."""
+    _sql_question(files, qid).update(
+        options=[{"text": texts[0], "correct": True}] + [{"text": text} for text in texts[1:]],
+        explanation=f"It prints {texts[0]}: the rule.",
+    )
+
+
+def test_options_whose_vote_per_position_spells_the_key_are_rejected(tmp_path: Path) -> None:
+    # 3 wins the first position, test the second: a learner who knows nothing bets on "3 test".
+    problems = _lint(tmp_path, lambda files: _outputs(files, "sql-l3-0", ["3 test", "3 prod", "5 test", "7 test"]))
+    assert problems == [
+        "sql.yaml: item 'sql-l3-0', field 'options': a vote per position over the options spells the key: make "
+        "the options the combinations of two mistakes, or replace one with another real mistake"
+    ]
+
+
+def test_two_mistakes_combined_tie_every_vote_and_below_level_three_the_vote_is_not_checked(tmp_path: Path) -> None:
+    def change(files: dict[str, Any]) -> None:
+        _outputs(
+            files, "sql-l3-0", ["[2, 5, 30]", "[5, 10, 30]", "[2, 10, 30]", "[5, 5, 30]"]
+        )  # the vote: [2|5, 5|10, 30]
+        _outputs(files, "sql-l4-0", ["3 test", "5 test", "3 prod", "5 prod"])
+        _outputs(files, "sql-l2-0", ["3 test", "3 prod", "5 test", "7 test"])
+
+    assert _lint(tmp_path, change) == []
+
+
+_OUTPUT_TOKEN = st.text(alphabet="abcdefgh0123456789.'", min_size=1, max_size=6)
+
+
+def _choice(texts: list[str], key: str) -> Question:
+    options = [{"text": text, "correct": text == key} for text in texts]
+    return Question.model_validate(question("sql-l4-0", 4, options=options))
+
+
+@given(first=st.lists(_OUTPUT_TOKEN, min_size=2, max_size=2, unique=True),
+       second=st.lists(_OUTPUT_TOKEN, min_size=2, max_size=2, unique=True),
+       order=st.permutations(range(4)))  # fmt: skip
+def test_the_four_combinations_of_two_mistakes_are_never_flagged_and_three_of_them_plus_a_stray_are(
+    first: list[str], second: list[str], order: list[int]
+) -> None:
+    combinations = [f"{a} {b}" for a in first for b in second]  # the first is the key: no mistake made
+    assert not vote_spells_key(_choice([combinations[i] for i in order], combinations[0]))
+    # Without "both mistakes", and a stray second token instead ('z' is outside the alphabet): 2 to 1 twice.
+    stray = f"{first[0]} z{second[0]}"
+    assert vote_spells_key(_choice([combinations[0], combinations[1], combinations[2], stray], combinations[0]))
+
+
+def test_an_option_of_another_shape_does_not_hide_the_vote_of_the_others(tmp_path: Path) -> None:
+    spread = ["3 test", "3 prod", "5 test", "TypeError: Assignment to constant variable."]
+    problems = _lint(tmp_path, lambda files: _outputs(files, "sql-l3-0", spread))
+    assert [problem.split(": a vote")[0] for problem in problems] == ["sql.yaml: item 'sql-l3-0', field 'options'"]

@@ -9,7 +9,7 @@ measures test-taking skill instead of the skill itself. `key_positions` is a rep
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -84,6 +84,11 @@ MIN_ABSOLUTE_DIFFICULTY = 3  # below level 3 a distractor may be plainly wrong: 
 ECHO_MARGIN = 0.3
 ECHO_MIN_SHARED = 2
 ALLOW_ABSOLUTE = "absolute_distractors"
+# A vote per position (docs/content.md, "Tells the checker rejects"): options that are the same shape of
+# output ("3 test", "[2, 5, 30]") split into tokens; where they differ, each position's most frequent token
+# is what a learner who knows nothing would bet on. From level 3 up, as for absolutes.
+MIN_VOTE_DIFFICULTY = 3
+_VOTE_TOKEN = re.compile(r"[^\s,;:()\[\]{}]+")
 _CODE_SPAN = re.compile(r"`[^`]*`")
 _ABSOLUTE = re.compile(
     # Not part of an identifier or setting (`Retry.NEVER`, `--always-make`, `appendfsync=always`), and
@@ -153,6 +158,35 @@ def absolute_distractors(question: Question) -> list[str]:
     if any(absolute_words(option.text) for option in question.options if option.score == 1.0):
         return []
     return [option.text for option in question.options if option.score == 0.0 and absolute_words(option.text)]
+
+
+def vote_spells_key(question: Question) -> bool:
+    """True when a vote per position over the options' tokens spells the key.
+
+    Over the options of the key's shape (the same number of tokens; at least three of them, at least two
+    positions varying), with one key: at every position where they differ, the key's token is strictly the
+    most frequent. An option of another shape does not hide the cue from the others. Two independent
+    mistakes whose four combinations are the options make every position a tie.
+    """
+    if question.difficulty < MIN_VOTE_DIFFICULTY or KINDS[question.kind].fixed_options:
+        return False
+    keyed = [option for option in question.options if option.score == 1.0]
+    if len(keyed) != 1:
+        return False
+    key = _VOTE_TOKEN.findall(keyed[0].text)
+    tokens = [each for option in question.options if len(each := _VOTE_TOKEN.findall(option.text)) == len(key)]
+    if len(key) < 2 or len(tokens) < 3:
+        return False
+    varying = 0
+    for position, token in enumerate(key):
+        ranked = Counter(each[position] for each in tokens).most_common()
+        if len(ranked) == 1:
+            continue
+        varying += 1
+        (winner, votes), (_, runner_up) = ranked[0], ranked[1]
+        if winner != token or votes == runner_up:
+            return False
+    return varying >= 2
 
 
 def _echo(text: str, prompt: set[str]) -> tuple[float, int]:
@@ -241,6 +275,16 @@ def lint_bank(bank: Bank, translation: bool = False) -> list[Problem]:
             allowed.discard(question_id)
         else:
             absolute = _absolute_problem(question, file)
+        if not translation and vote_spells_key(question):
+            problems.append(
+                Problem(
+                    file,
+                    question_id,
+                    "options",
+                    "a vote per position over the options spells the key: make the options the combinations "
+                    "of two mistakes, or replace one with another real mistake",
+                )
+            )
         if absolute is not None and question_id not in allowed:
             problems.append(absolute)
         elif absolute is None and question_id in allowed:
