@@ -290,13 +290,13 @@ def test_options_whose_vote_per_position_spells_the_key_are_rejected(tmp_path: P
     ]
 
 
-def test_two_mistakes_combined_tie_every_vote_and_below_level_three_the_vote_is_not_checked(tmp_path: Path) -> None:
+def test_two_mistakes_combined_tie_every_vote_and_at_level_one_the_vote_is_not_checked(tmp_path: Path) -> None:
     def change(files: dict[str, Any]) -> None:
         _outputs(
             files, "sql-l3-0", ["[2, 5, 30]", "[5, 10, 30]", "[2, 10, 30]", "[5, 5, 30]"]
         )  # the vote: [2|5, 5|10, 30]
         _outputs(files, "sql-l4-0", ["3 test", "5 test", "3 prod", "5 prod"])
-        _outputs(files, "sql-l2-0", ["3 test", "3 prod", "5 test", "7 test"])
+        _outputs(files, "sql-l1-0", ["3 test", "3 prod", "5 test", "7 test"])
 
     assert _lint(tmp_path, change) == []
 

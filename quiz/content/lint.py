@@ -86,8 +86,9 @@ ECHO_MIN_SHARED = 2
 ALLOW_ABSOLUTE = "absolute_distractors"
 # A vote per position (docs/content.md, "Tells the checker rejects"): options that are the same shape of
 # output ("3 test", "[2, 5, 30]") split into tokens; where they differ, each position's most frequent token
-# is what a learner who knows nothing would bet on. From level 3 up, as for absolutes.
-MIN_VOTE_DIFFICULTY = 3
+# is what a learner who knows nothing would bet on. From level 2 up: the junior profile's cut points sit
+# at levels 2 and 3, so a level-2 question that falls to the vote already tells a beginner they are ready.
+MIN_VOTE_DIFFICULTY = 2
 _VOTE_TOKEN = re.compile(r"[^\s,;:()\[\]{}]+")
 _CODE_SPAN = re.compile(r"`[^`]*`")
 _ABSOLUTE = re.compile(
