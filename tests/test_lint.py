@@ -326,3 +326,28 @@ def test_an_option_of_another_shape_does_not_hide_the_vote_of_the_others(tmp_pat
     spread = ["3 test", "3 prod", "5 test", "TypeError: Assignment to constant variable."]
     problems = _lint(tmp_path, lambda files: _outputs(files, "sql-l3-0", spread))
     assert [problem.split(": a vote")[0] for problem in problems] == ["sql.yaml: item 'sql-l3-0', field 'options'"]
+
+
+@pytest.mark.parametrize(
+    ("explanation", "flagged"),
+    [
+        ("The right answer sql-l1-0 holds. The last option makes both mistakes.", "The last option"),
+        ("The right answer sql-l1-0 holds; option B forgets the index.", "option B"),
+        ("La bonne réponse sql-l1-0 tient. La dernière option cumule les deux erreurs.", "La dernière option"),
+        # Prose, not a place among the options: a course of action, a hyphenated name, an ordinary "option".
+        ("The right answer sql-l1-0 turns a yes/no argument into a third option.", None),
+        ("The right answer sql-l1-0 holds; the scalar-first option invents a rule.", None),
+        ("The right answer sql-l1-0 holds, unlike an option d'encodage.", None),
+    ],
+)
+def test_an_explanation_that_points_at_an_option_by_its_place_is_rejected_since_options_are_shuffled(
+    tmp_path: Path, explanation: str, flagged: str | None
+) -> None:
+    problems = _lint(tmp_path, lambda files: _sql_question(files, "sql-l1-0").update(explanation=explanation))
+    if flagged is None:
+        assert problems == []
+    else:
+        assert problems == [
+            f"sql.yaml: item 'sql-l1-0', field 'explanation': refers to an option by its place ({flagged!r}), "
+            "but options are shuffled: name it by its text"
+        ]

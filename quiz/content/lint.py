@@ -89,6 +89,14 @@ ALLOW_ABSOLUTE = "absolute_distractors"
 # is what a learner who knows nothing would bet on. From level 2 up: the junior profile's cut points sit
 # at levels 2 and 3, so a level-2 question that falls to the vote already tells a beginner they are ready.
 MIN_VOTE_DIFFICULTY = 2
+# The app shuffles options, so an explanation that points at "the last option" points at nothing: name the
+# option by its text (or its mistake) instead. Only "the <ordinal> option" (« la <ordinal> option ») and
+# "option B": "a third option" is a course of action, and "the first answer that helped" stays prose.
+_POSITIONAL = re.compile(
+    r"(?i:\bthe\s+(?:first|second|third|fourth|fifth|last)\s+options?\b"
+    r"|\b(?:la|les)\s+(?:première|deuxième|troisième|quatrième|cinquième|dernière)s?\s+options?\b)"
+    r"|\b[Oo]ption\s+[A-E]\b"
+)
 _VOTE_TOKEN = re.compile(r"[^\s,;:()\[\]{}]+")
 _CODE_SPAN = re.compile(r"`[^`]*`")
 _ABSOLUTE = re.compile(
@@ -252,6 +260,17 @@ def lint_question(question: Question, file: str) -> list[Problem]:
                 "options",
                 "the key repeats the prompt's words far more than any wrong option: reword it, or give a "
                 "distractor the same words",
+            )
+        )
+    positional = _POSITIONAL.search(question.explanation)
+    if positional:
+        problems.append(
+            Problem(
+                file,
+                question.id,
+                "explanation",
+                f"refers to an option by its place ({positional.group()!r}), but options are shuffled: name it by "
+                "its text",
             )
         )
     if not _explains_the_key(question):
