@@ -86,9 +86,9 @@ ECHO_MIN_SHARED = 2
 ALLOW_ABSOLUTE = "absolute_distractors"
 # A vote per position (docs/content.md, "Tells the checker rejects"): options that are the same shape of
 # output ("3 test", "[2, 5, 30]") split into tokens; where they differ, each position's most frequent token
-# is what a learner who knows nothing would bet on. From level 2 up: the junior profile's cut points sit
-# at levels 2 and 3, so a level-2 question that falls to the vote already tells a beginner they are ready.
-MIN_VOTE_DIFFICULTY = 2
+# is what a learner who knows nothing would bet on. At every level: unlike an absolute word, which a
+# level-1 question may use to test vocabulary, a vote only ever measures test-taking.
+MIN_VOTE_DIFFICULTY = 1
 # The app shuffles options, so an explanation that points at "the last option" points at nothing: name the
 # option by its text (or its mistake) instead. Only "the <ordinal> option" (« la <ordinal> option ») and
 # "option B": "a third option" is a course of action, and "the first answer that helped" stays prose.
