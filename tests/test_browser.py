@@ -40,25 +40,24 @@ def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     log = tmp_path / "streamlit.log"
     if getattr(request, "param", "real") == "small":
         env["DEVREADY_CONTENT_DIR"] = str(write_content(tmp_path / "questions", content()))
-    output = log.open("wb")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
-            "--server.headless=true",
-            f"--server.port={port}",
-            "--server.address=127.0.0.1",
-            "--browser.gatherUsageStats=false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=output,
-        stderr=subprocess.STDOUT,
-    )
-    output.close()  # the server holds its own copy
+    with log.open("wb") as output:  # the server keeps its own copy of the file
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(ROOT / "app.py"),
+                "--server.headless=true",
+                f"--server.port={port}",
+                "--server.address=127.0.0.1",
+                "--browser.gatherUsageStats=false",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}"
     on_failure(request, lambda: log_tail(log))
     try:

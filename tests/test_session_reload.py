@@ -41,13 +41,13 @@ def _start(port: int, data: Path, secrets: Path | None = None) -> subprocess.Pop
     env.pop("DEVREADY_SESSION_ROUTES", None)
     # No secrets file unless given: the machine's own .streamlit/secrets.toml must not leak into a test.
     secrets_option = f"--secrets.files={secrets or data.parent / 'no-secrets.toml'}"
-    output = (data.parent / "streamlit.log").open("ab")  # appended to across restarts
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"), "--server.headless=true",
-         f"--server.port={port}", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false", secrets_option],
-        cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    output.close()
+    with (data.parent / "streamlit.log").open("ab") as output:  # appended to across restarts
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"), "--server.headless=true",
+             f"--server.port={port}", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false",
+             secrets_option],
+            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
+        )  # fmt: skip
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:

@@ -86,9 +86,8 @@ ECHO_MIN_SHARED = 2
 ALLOW_ABSOLUTE = "absolute_distractors"
 # A vote per position (docs/content.md, "Tells the checker rejects"): options that are the same shape of
 # output ("3 test", "[2, 5, 30]") split into tokens; where they differ, each position's most frequent token
-# is what a learner who knows nothing would bet on. At every level: unlike an absolute word, which a
+# is what a learner who knows nothing would bet on. Checked at every level: unlike an absolute word, which a
 # level-1 question may use to test vocabulary, a vote only ever measures test-taking.
-MIN_VOTE_DIFFICULTY = 1
 # The app shuffles options, so an explanation that points at "the last option" points at nothing: name the
 # option by its text (or its mistake) instead. Only "the <ordinal> option" (« la <ordinal> option ») and
 # "option B": "a third option" is a course of action, and "the first answer that helped" stays prose.
@@ -177,7 +176,7 @@ def vote_spells_key(question: Question) -> bool:
     most frequent. An option of another shape does not hide the cue from the others. Two independent
     mistakes whose four combinations are the options make every position a tie.
     """
-    if question.difficulty < MIN_VOTE_DIFFICULTY or KINDS[question.kind].fixed_options:
+    if KINDS[question.kind].fixed_options:
         return False
     keyed = [option for option in question.options if option.score == 1.0]
     if len(keyed) != 1:
